@@ -1,0 +1,118 @@
+"""Check kinds, registered by name with `@check("kind")` (the function is returned unchanged).
+
+An assignment's `[[checks]]` entries name a kind; built-in kinds live here, and an
+assignment folder may add its own in a `checks.py` using the same decorator.
+A check function gets the `Evidence`, its `CheckSpec` and the `Assignment`, and returns
+an `Outcome`: the fraction of the points earned and a message for the student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from grader import quiz
+from grader.models import Assignment, CheckSpec, CheckStatus, Run, TracedModel
+from grader.rules import Criterion, accuracy_criterion, architecture_criteria
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the checks may look at: the measured run and the quiz answers found."""
+
+    run: Run
+    answers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    fraction: float  # 0..1 of the check's points
+    message: str
+    status: CheckStatus | None = None  # default: passed iff fraction == 1
+
+
+CheckFn = Callable[[Evidence, CheckSpec, Assignment], Outcome]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check kind under `kind`; returns the function unchanged so it stays testable."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def threshold_of(spec: CheckSpec, assignment: Assignment) -> float | None:
+    """The accuracy a part asks for: a number, or derived from the recorded reference run."""
+    value = spec.params.get("min_accuracy")
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    facts = assignment.reference.get(str(value))
+    if not isinstance(facts, Mapping) or "accuracy" not in facts:
+        raise KeyError(f"no recorded reference accuracy for {value!r} (run `grader reference {assignment.id}`)")
+    return round(float(facts["accuracy"]) - float(spec.params.get("tolerance", facts.get("tolerance", 0.01))), 4)
+
+
+@check("run")
+def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """The best traced model against the part's architecture rules and accuracy threshold."""
+    dataset = spec.params.get("dataset", assignment.dataset)
+    models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
+    if not models:
+        return Outcome(0.0, "no trained model was found: the grader only counts models that model.fit "
+                            "(or a training loop with a Keras optimizer) actually trained")
+    threshold = threshold_of(spec, assignment)
+    weight = float(spec.params.get("accuracy_weight", 0.5)) if threshold is not None else 0.0
+    best: tuple[float, float, TracedModel, list[Criterion]] | None = None
+    for model in models:
+        arch = architecture_criteria(model, spec.params)
+        acc = [accuracy_criterion(model, threshold)] if threshold is not None else []
+        fraction = _blend(arch, acc, weight)
+        key = (round(fraction, 6), model.test_accuracy or 0.0)
+        if best is None or key >= (best[0], best[1]):  # ties go to the later model
+            best = (key[0], key[1], model, arch + acc)
+    fraction, _, model, criteria = best
+    where = f"model #{model.index + 1} `{model.name}`" + (f" (cell {model.cell})" if model.cell is not None else "")
+    failed = [c.message for c in criteria if not c.ok]
+    if not failed:
+        passed = [c.message for c in criteria if c.name == "accuracy"]
+        return Outcome(1.0, f"{where}: " + ("; ".join(passed) or "matches"))
+    return Outcome(min(1.0, fraction), f"closest is {where}: " + "; ".join(failed))
+
+
+def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:
+    """Architecture rules share (1 - weight) equally; the accuracy criterion carries `weight`."""
+    arch_part = sum(c.ok for c in arch) / len(arch) if arch else None
+    acc_part = acc[0].credit if acc else None
+    if arch_part is None:
+        return 1.0 if acc_part is None else acc_part
+    if acc_part is None:
+        return arch_part
+    return (1.0 - weight) * arch_part + weight * acc_part
+
+
+@check("quiz")
+def quiz_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    qid = str(spec.params["question"])
+    key = {"salt": assignment.quiz.get("salt", ""), "questions": {qid: assignment.quiz["questions"][qid]}}
+    (result,) = quiz.grade({qid: evidence.answers[qid]} if qid in evidence.answers else {}, key)
+    if not result.answered:
+        return Outcome(0.0, f"no answer found for question {qid} (write it under a '# Quiz' heading)")
+    answer = " ".join(evidence.answers[qid].split())[:60]
+    if result.correct:
+        return Outcome(1.0, f"'{answer}' is correct")
+    return Outcome(0.0, f"'{answer}' is not correct")
+
+
+@check("no_errors")
+def no_errors_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    failing = evidence.run.failing_cells
+    if not failing:
+        return Outcome(1.0, "every cell ran without an error")
+    listed = ", ".join(str(c.index) for c in failing[:8])
+    return Outcome(0.0, f"{len(failing)} cell(s) failed: {listed}")

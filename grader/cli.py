@@ -1,0 +1,157 @@
+"""The `grader` command. The only place that turns errors into exit codes:
+0 every check passed, 1 some check failed, 2 submission rejected or usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from grader import __version__
+from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
+from grader.hints import default_lang
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Grade TensorFlow/Keras course submissions by running them and measuring what they trained.")
+data_app = typer.Typer(no_args_is_help=True, help="Manage the grader's own copy of the datasets.")
+app.add_typer(data_app, name="data")
+
+_err = Console(stderr=True)
+
+
+def _fail(exc: GraderError) -> None:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    candidates = getattr(exc, "candidates", ())
+    if isinstance(exc, (AmbiguousAssignment, AssignmentNotFound)) and candidates:
+        _err.print("candidates: " + ", ".join(candidates), highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def _lang(value: Optional[str]) -> str:
+    if value is None:
+        return default_lang()
+    if value not in ("ko", "en"):
+        raise typer.BadParameter("choose ko or en", param_hint="--lang")
+    return value
+
+
+@app.command()
+def check(
+    path: Path = typer.Argument(..., help="submit.zip, a folder, a .ipynb or a .py"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment", help="assignment name (default: the one that matches)"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON document instead of the report"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the whole run gets 4x)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="folder holding mnist.npz"),
+    assignments_dir: Optional[Path] = typer.Option(None, "--assignments", help="extra folder of assignments"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="ko or en (default: from the locale)"),
+    keep: Optional[Path] = typer.Option(None, "--keep", help="keep the unpacked submission and traces here"),
+) -> None:
+    """Run a submission, measure what it trained, and report the score."""
+    from grader import assignment as assignments
+    from grader.pipeline import Options, check_submission
+    from grader.report import render, to_json
+
+    if not path.exists():
+        _err.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False)
+        raise typer.Exit(2)
+    try:
+        chosen = assignments.find(assignment, assignments_dir) if assignment else None
+        options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
+                          timeout_s=timeout, lang=_lang(lang), keep_dir=keep)
+        report = check_submission(path, options)
+    except GraderError as exc:
+        _fail(exc)
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render(report, Console())
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("assignments")
+def list_assignments(assignments_dir: Optional[Path] = typer.Option(None, "--assignments")) -> None:
+    """List the assignments the grader knows."""
+    from rich.table import Table
+
+    from grader.assignment import load_all
+
+    try:
+        found = load_all(assignments_dir)
+    except GraderError as exc:
+        _fail(exc)
+    table = Table("id", "title", "checks", "points")
+    for a in found:
+        table.add_row(a.id, a.title, str(len(a.checks)), f"{a.max_score:g}")
+    Console().print(table)
+
+
+@data_app.command("import")
+def data_import(
+    file: Path = typer.Argument(..., help="an mnist.npz holding Keras's MNIST arrays"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="install here instead of the user data dir"),
+) -> None:
+    """Verify an mnist.npz (shapes, dtypes, checksum) and install it for the grader."""
+    from grader.data import import_mnist
+
+    try:
+        target = import_mnist(file, data_dir)
+    except GraderError as exc:
+        _fail(exc)
+    Console().print(f"MNIST verified and installed at {target}", highlight=False)
+
+
+@data_app.command("where")
+def data_where(data_dir: Optional[Path] = typer.Option(None, "--data-dir")) -> None:
+    """Show which verified mnist.npz the grader would serve."""
+    from grader.data import find_mnist
+
+    try:
+        Console().print(str(find_mnist(data_dir)), highlight=False)
+    except GraderError as exc:
+        _fail(exc)
+
+
+@app.command()
+def reference(
+    lab: Optional[str] = typer.Argument(None, help="assignment id (default: all)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    write: bool = typer.Option(True, "--write/--no-write", help="record the figures in the assignment's reference.json"),
+) -> None:
+    """Retrain the reference solutions and record the accuracies thresholds derive from."""
+    from rich.table import Table
+
+    from grader import reference as ref
+    from grader.assignment import find, load_all
+
+    try:
+        labs = [find(lab)] if lab else list(load_all())
+        table = Table("assignment", "figure", "reference model", "epochs", "measured")
+        for assignment in labs:
+            run = ref.run_reference(assignment, data_dir)
+            found = ref.figures(run, assignment)
+            for f in found:
+                table.add_row(assignment.id, f.name, f.model, str(f.epochs),
+                              "—" if f.accuracy is None else f"{f.accuracy:.4f}")
+            if write:
+                ref.write_figures(assignment, found)
+    except GraderError as exc:
+        _fail(exc)
+    Console().print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print the grader's version."""
+    Console().print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,70 @@
+"""Grader errors: one root, a small tree. Only `cli.py` turns them into exit codes.
+
+Student failures (a crashing cell, a timeout, a model that never trained) are *data*
+in the `Report`, never exceptions. These classes are for what stops the grader from
+producing a report at all, or for a usage mistake by the person running it.
+
+    GraderError
+    ├── SubmissionRejected        the submission cannot be graded (exit 2, report status "rejected")
+    │   ├── UnreadableArchive     not a zip, truncated, corrupt
+    │   ├── UnsafeArchive         traversal, absolute paths, links, bombs, too many entries
+    │   └── NoEntryPoint          no notebook or module to run; unreadable notebook
+    ├── UsageError                the command was called wrongly (exit 2)
+    │   ├── AssignmentNotFound    no assignment of that name / none matches the submission
+    │   └── AmbiguousAssignment   several assignments match; the user must pick one
+    ├── DatasetError              the grader's own copy of a dataset is missing or wrong (exit 2)
+    ├── AssignmentError           an assignment file is invalid (an author's mistake, exit 2)
+    └── ExecutionError            the grader could not run the student process at all (exit 2)
+"""
+
+from __future__ import annotations
+
+
+class GraderError(Exception):
+    """Root of every error the grader raises on purpose."""
+
+    exit_code = 2
+
+
+class SubmissionRejected(GraderError):
+    """The submission cannot be graded; the report says why."""
+
+
+class UnreadableArchive(SubmissionRejected):
+    pass
+
+
+class UnsafeArchive(SubmissionRejected):
+    pass
+
+
+class NoEntryPoint(SubmissionRejected):
+    pass
+
+
+class UsageError(GraderError):
+    pass
+
+
+class AssignmentNotFound(UsageError):
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class AmbiguousAssignment(UsageError):
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class DatasetError(GraderError):
+    pass
+
+
+class AssignmentError(GraderError):
+    pass
+
+
+class ExecutionError(GraderError):
+    pass

@@ -1,0 +1,324 @@
+"""Hints for the ways course code breaks under TensorFlow 2 / Keras 3 and under the grader.
+
+hint_for(cell source, one-line error, traceback) -> a short message in Korean or English, or None.
+RULES is a table checked in order; the first rule that matches writes the hint.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from grader.models import Lang
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a failing cell left behind; `text` is the error and traceback together."""
+
+    source: str
+    error: str
+    traceback: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.error}\n{self.traceback}"
+
+    def says(self, pattern: str) -> re.Match[str] | None:
+        return re.search(pattern, self.text)
+
+    def has(self, pattern: str) -> re.Match[str] | None:
+        return re.search(pattern, self.source)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`match` returns the values the messages are formatted with, or None when the rule does not apply."""
+
+    name: str
+    match: Callable[[Facts], Mapping[str, str] | None]
+    message_ko: str
+    message_en: str
+
+
+def hint_for(source: str, error: str | None, traceback: str | None, lang: Lang = "en") -> str | None:
+    """The hint of the first matching rule, or None. Without an error or traceback there is nothing to explain."""
+    facts = Facts(source or "", error or "", traceback or "")
+    if not (facts.error.strip() or facts.traceback.strip()):
+        return None
+    for rule in RULES:
+        found = rule.match(facts)
+        if found is not None:
+            return (rule.message_ko if lang == "ko" else rule.message_en).format(**found)
+    return None
+
+
+def default_lang() -> Lang:
+    """"ko" when the first set of LC_ALL, LC_MESSAGES, LANG names a Korean locale (ko_KR.UTF-8), else "en"."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return "ko" if value.casefold().startswith("ko") else "en"
+    return "en"
+
+
+# --------------------------------------------------------------------------- predicates
+
+_OPTIMIZER_LR = re.compile(r"\b(\w+)\s*\(([^()]*?)\blr\s*=\s*([\w.+\-]+)")
+
+
+def _keras_lr(f: Facts) -> Mapping[str, str] | None:
+    said = f.says(r"not recognized[^\n]*['\"]lr['\"]|unexpected keyword argument ['\"]lr['\"]|has no attribute ['\"]lr['\"]")
+    call = _OPTIMIZER_LR.search(f.source)
+    if not said and not (call and f.says(r"not recognized|unexpected keyword")):
+        return None
+    value = call.group(3) if call else None
+    if value is None:
+        m = f.says(r"['\"]lr['\"]\s*:\s*([\w.+\-]+)")
+        value = m.group(1) if m else "0.001"
+    name = call.group(1) if call and call.group(1)[:1].isupper() else "Adam"
+    return {"optimizer": name, "value": value}
+
+
+def _eager(f: Facts) -> Mapping[str, str] | None:
+    if f.says(r"enable_eager_execution") or (f.has(r"enable_eager_execution") and f.says(r"AttributeError")):
+        return {}
+    return None
+
+
+@dataclass(frozen=True)
+class _Tf1:
+    names: tuple[str, ...]  # attribute names as an AttributeError reports them
+    pattern: str  # how the call looks in source
+    api: str
+    fix_en: str
+    fix_ko: str
+
+
+_TF1 = (
+    _Tf1(("placeholder",), r"\btf\.(?:compat\.v1\.)?placeholder\b", "tf.placeholder",
+         "feed data directly—build a Keras model (`tf.keras.Input(shape=(784,))`) and call `model.fit(x, y)`",
+         "placeholder 없이 데이터를 바로 넣습니다 — Keras 모델(`tf.keras.Input(shape=(784,))`)을 만들고 `model.fit(x, y)`를 호출하세요"),
+    _Tf1(("Session", "InteractiveSession"), r"\btf\.(?:compat\.v1\.)?(?:Interactive)?Session\b", "tf.Session",
+         "there is no Session; TF 2 runs eagerly, so call the model or function directly (`model(x)`, `loss.numpy()`)",
+         "Session이 없습니다. TF 2는 즉시 실행(eager)이므로 모델이나 함수를 바로 호출하세요 (`model(x)`, `loss.numpy()`)"),
+    _Tf1(("contrib",), r"\btf\.contrib\b", "tf.contrib",
+         "use `tf.keras.layers` / `tf.keras.initializers` (e.g. `tf.keras.initializers.GlorotUniform()` for xavier)",
+         "`tf.keras.layers` / `tf.keras.initializers`를 쓰세요 (xavier는 `tf.keras.initializers.GlorotUniform()`)"),
+    _Tf1(("AdamOptimizer",), r"\btf\.(?:compat\.v1\.)?train\.AdamOptimizer\b", "tf.train.AdamOptimizer",
+         "use `tf.keras.optimizers.Adam(learning_rate=0.001)`",
+         "`tf.keras.optimizers.Adam(learning_rate=0.001)`를 쓰세요"),
+    _Tf1(("GradientDescentOptimizer",), r"\btf\.(?:compat\.v1\.)?train\.GradientDescentOptimizer\b",
+         "tf.train.GradientDescentOptimizer",
+         "use `tf.keras.optimizers.SGD(learning_rate=0.01)`",
+         "`tf.keras.optimizers.SGD(learning_rate=0.01)`를 쓰세요"),
+    _Tf1(("MomentumOptimizer", "RMSPropOptimizer", "AdagradOptimizer"),
+         r"\btf\.(?:compat\.v1\.)?train\.(?:Momentum|RMSProp|Adagrad)Optimizer\b", "tf.train.*Optimizer",
+         "use the optimizers in `tf.keras.optimizers` (`SGD(momentum=0.9)`, `RMSprop`, `Adagrad`)",
+         "`tf.keras.optimizers`의 옵티마이저(`SGD(momentum=0.9)`, `RMSprop`, `Adagrad`)를 쓰세요"),
+    _Tf1(("global_variables_initializer", "initialize_all_variables", "local_variables_initializer"),
+         r"\btf\.(?:global_variables_initializer|initialize_all_variables|local_variables_initializer)\b",
+         "tf.global_variables_initializer",
+         "delete it; TF 2 variables are initialized when they are created",
+         "그 줄을 지우세요. TF 2의 변수는 만들 때 초기화됩니다"),
+    _Tf1(("random_normal",), r"\btf\.random_normal\b", "tf.random_normal",
+         "use `tf.random.normal(...)`", "`tf.random.normal(...)`을 쓰세요"),
+    _Tf1(("random_uniform",), r"\btf\.random_uniform\b", "tf.random_uniform",
+         "use `tf.random.uniform(...)`", "`tf.random.uniform(...)`을 쓰세요"),
+    _Tf1(("truncated_normal",), r"\btf\.truncated_normal\b", "tf.truncated_normal",
+         "use `tf.random.truncated_normal(...)`", "`tf.random.truncated_normal(...)`을 쓰세요"),
+    _Tf1(("set_random_seed",), r"\btf\.set_random_seed\b", "tf.set_random_seed",
+         "use `tf.random.set_seed(...)`", "`tf.random.set_seed(...)`를 쓰세요"),
+    _Tf1(("get_variable",), r"\btf\.get_variable\b", "tf.get_variable",
+         "use `tf.Variable(initial_value)` or a Keras layer such as `tf.keras.layers.Dense`",
+         "`tf.Variable(초기값)`이나 `tf.keras.layers.Dense` 같은 Keras 층을 쓰세요"),
+    _Tf1(("softmax_cross_entropy_with_logits_v2",), r"\bsoftmax_cross_entropy_with_logits_v2\b",
+         "tf.nn.softmax_cross_entropy_with_logits_v2",
+         "use `tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...)` "
+         "or `tf.keras.losses.CategoricalCrossentropy(from_logits=True)`",
+         "`tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...)`나 "
+         "`tf.keras.losses.CategoricalCrossentropy(from_logits=True)`를 쓰세요"),
+    _Tf1(("make_one_shot_iterator", "make_initializable_iterator"),
+         r"\bmake_(?:one_shot|initializable)_iterator\b", "make_one_shot_iterator",
+         "iterate the dataset directly: `for x, y in dataset:` (or `iter(dataset)`)",
+         "데이터셋을 바로 반복하세요: `for x, y in dataset:` (또는 `iter(dataset)`)"),
+    _Tf1(("create_global_step", "get_or_create_global_step", "get_global_step"),
+         r"\btf\.(?:compat\.v1\.)?train\.(?:create|get_or_create|get)_global_step\b", "tf.train.create_global_step",
+         "drop the global step; `optimizer.iterations` counts the steps",
+         "global step은 지우세요. 단계 수는 `optimizer.iterations`가 셉니다"),
+    _Tf1(("global_step",), r"apply_gradients\s*\([^)]*\bglobal_step\s*=", "apply_gradients(..., global_step=...)",
+         "drop `global_step=`: `optimizer.apply_gradients(zip(grads, model.trainable_variables))`; "
+         "`optimizer.iterations` counts the steps",
+         "`global_step=`을 지우세요: `optimizer.apply_gradients(zip(grads, model.trainable_variables))`. "
+         "단계 수는 `optimizer.iterations`가 셉니다"),
+    _Tf1(("layers",), r"\btf\.layers\.", "tf.layers",
+         "use `tf.keras.layers` (e.g. `tf.keras.layers.Dense(256, activation='relu')`)",
+         "`tf.keras.layers`를 쓰세요 (예: `tf.keras.layers.Dense(256, activation='relu')`)"),
+    _Tf1(("reset_default_graph",), r"\btf\.reset_default_graph\b", "tf.reset_default_graph",
+         "use `tf.keras.backend.clear_session()`", "`tf.keras.backend.clear_session()`을 쓰세요"),
+    _Tf1(("log",), r"\btf\.log\s*\(", "tf.log", "use `tf.math.log(...)`", "`tf.math.log(...)`를 쓰세요"),
+)
+
+
+def _tf1_found(entry: _Tf1) -> dict[str, str]:
+    return {"api": entry.api, "fix_en": entry.fix_en, "fix_ko": entry.fix_ko}
+
+
+def _tf1_by_error(f: Facts) -> Mapping[str, str] | None:
+    m = f.says(r"module ['\"]tensorflow[\w.]*['\"] has no attribute ['\"](\w+)['\"]")
+    name = m.group(1) if m else None
+    if name is None and (m := f.says(r"has no attribute ['\"](make_(?:one_shot|initializable)_iterator)['\"]")):
+        name = m.group(1)  # a Dataset method, not a module attribute
+    if name is None and f.says(r"unexpected keyword argument ['\"]global_step['\"]"):
+        name = "global_step"
+    if name is None and f.says(r"placeholder\(\) is not compatible with eager execution"):
+        name = "placeholder"
+    for entry in _TF1:
+        if name in entry.names:
+            return _tf1_found(entry)
+    return None
+
+
+def _tf1_by_source(f: Facts) -> Mapping[str, str] | None:
+    hits = [(m.start(), i) for i, e in enumerate(_TF1) if (m := re.search(e.pattern, f.source))]
+    return _tf1_found(_TF1[min(hits)[1]]) if hits else None
+
+
+def _colab(f: Facts) -> Mapping[str, str] | None:
+    if f.says(r"No module named ['\"]google(?:\.colab)?['\"]"):
+        return {}
+    if f.has(r"\bgoogle\.colab\b") and f.says(r"ModuleNotFoundError|ImportError"):
+        return {}
+    return None
+
+
+def _download(f: Facts) -> Mapping[str, str] | None:
+    pattern = (
+        r"URLError|URL fetch failure|urlopen error|HTTPError|Name or service not known|"
+        r"Temporary failure in name resolution|Max retries exceeded|gaierror|Network is unreachable|"
+        r"ConnectionError|ConnectionRefusedError"
+    )
+    return {} if f.says(pattern) else None
+
+
+def _memory(f: Facts) -> Mapping[str, str] | None:
+    pattern = r"ResourceExhaustedError|MemoryError|OOM when allocating|out of memory|Unable to allocate"
+    return {} if f.says(pattern) else None
+
+
+def _labels(f: Facts) -> Mapping[str, str] | None:
+    pattern = (
+        r"[Ss]hapes \([^)]*\) and \([^)]*\) are incompatible|`target` and `output`|target\.shape=|"
+        r"logits and labels must|Received a label value"
+    )
+    return {} if f.says(pattern) else None
+
+
+def _input_shape(f: Facts) -> Mapping[str, str] | None:
+    pattern = (
+        r"Input \d+ of layer .* is incompatible|is incompatible with the layer|expected shape|"
+        r"expected axis -?\d+ of input shape|cannot reshape array|Matrix size-incompatible"
+    )
+    return {} if f.says(pattern) else None
+
+
+_IMPORTS = {
+    "tf": "import tensorflow as tf",
+    "np": "import numpy as np",
+    "plt": "import matplotlib.pyplot as plt",
+    "keras": "from tensorflow import keras",
+    "pd": "import pandas as pd",
+}
+
+
+def _missing_import(f: Facts) -> Mapping[str, str] | None:
+    m = f.says(r"NameError: name '(\w+)' is not defined")
+    if m and m.group(1) in _IMPORTS:
+        return {"name": m.group(1), "statement": _IMPORTS[m.group(1)]}
+    return None
+
+
+def _name_error(f: Facts) -> Mapping[str, str] | None:
+    m = f.says(r"NameError: name '(\w+)' is not defined")
+    return {"name": m.group(1)} if m else None
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "keras3-lr",
+        _keras_lr,
+        "Keras 3에서는 `lr` 대신 `learning_rate`를 씁니다: `{optimizer}(learning_rate={value})`",
+        "Keras 3 renamed `lr` to `learning_rate`: write `{optimizer}(learning_rate={value})`.",
+    ),
+    Rule(
+        "tf1-eager",
+        _eager,
+        "TF 2는 처음부터 즉시 실행(eager) 모드입니다. `tf.enable_eager_execution()` 줄을 지우세요.",
+        "TensorFlow 2 runs eagerly by default; delete the `tf.enable_eager_execution()` line.",
+    ),
+    Rule(
+        "tf1-api",
+        _tf1_by_error,
+        "TensorFlow 1 API(`{api}`)는 TF 2에 없습니다: {fix_ko}.",
+        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix_en}.",
+    ),
+    Rule(
+        "colab-only",
+        _colab,
+        "`google.colab`은 Colab 안에서만 있습니다. `drive.mount(...)`/`files.upload()`를 지우고, "
+        "필요한 파일은 제출 zip에 넣어 상대 경로로 읽으세요.",
+        "`google.colab` exists only inside Colab. Remove `drive.mount(...)`/`files.upload()` and read files "
+        "by relative path from your submission folder (put them in the zip).",
+    ),
+    Rule(
+        "download",
+        _download,
+        "채점기는 인터넷 없이 실행됩니다. MNIST는 채점기가 제공하니 `tf.keras.datasets.mnist.load_data()`로 읽으세요.",
+        "The grader runs without internet. It provides MNIST through `tf.keras.datasets.mnist.load_data()`; use that "
+        "instead of downloading.",
+    ),
+    Rule(
+        "memory",
+        _memory,
+        "메모리가 부족합니다. `batch_size`를 줄이거나(예: 100) 모델을 작게 만들고, 데이터 복사본을 여러 개 두지 마세요.",
+        "Out of memory: use a smaller `batch_size` (e.g. 100) or a smaller model, and don't keep extra copies of the data.",
+    ),
+    Rule(
+        "label-shape",
+        _labels,
+        "레이블과 출력의 모양이 맞지 않습니다. 정수 레이블(0~9)이면 `sparse_categorical_crossentropy`를, "
+        "`categorical_crossentropy`를 쓰려면 `tf.keras.utils.to_categorical(y, 10)`로 원-핫 인코딩하세요.",
+        "Labels and outputs don't match: with integer labels (0-9) use `sparse_categorical_crossentropy`; "
+        "for `categorical_crossentropy` one-hot encode them with `tf.keras.utils.to_categorical(y, 10)`.",
+    ),
+    Rule(
+        "input-shape",
+        _input_shape,
+        "입력 모양이 모델과 맞지 않습니다. MNIST 이미지는 28×28이니 `x.reshape(-1, 784)`로 펴거나 `Flatten` 층을 쓰고, "
+        "모델의 입력 모양 (784,)과 맞추세요.",
+        "The input shape doesn't match the model: MNIST images are 28x28, so flatten them with `x.reshape(-1, 784)` "
+        "(or a `Flatten` layer) and give the model the input shape (784,).",
+    ),
+    Rule(
+        "missing-import",
+        _missing_import,
+        "`{name}`를 import하지 않았습니다. 맨 위 셀에 `{statement}`를 넣으세요.",
+        "`{name}` is not imported: add `{statement}` to the first cell.",
+    ),
+    Rule(
+        "name-error",
+        _name_error,
+        "`{name}`이(가) 정의되지 않았습니다. 셀을 위에서부터 순서대로 실행하세요. `{name}`은(는) 뒤쪽 셀이나 "
+        "지운 셀, 또는 앞에서 실패한 셀에서 정의됩니다.",
+        "`{name}` is not defined: run the cells in order from the top; `{name}` is defined in a later, removed "
+        "or earlier failing cell.",
+    ),
+    Rule(
+        "tf1-source",
+        _tf1_by_source,
+        "TensorFlow 1 API(`{api}`)는 TF 2에 없습니다: {fix_ko}.",
+        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix_en}.",
+    ),
+)

@@ -1,0 +1,84 @@
+"""Pick the file to run and, unless the user named one, the assignment it belongs to."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from grader.errors import AmbiguousAssignment, AssignmentNotFound, NoEntryPoint
+from grader.models import Assignment, Entry, Submission
+
+_MAX_SCAN_BYTES = 5 * 2**20
+
+
+@dataclass(frozen=True)
+class Located:
+    entry: Entry
+    assignment: Assignment
+    messages: tuple[str, ...] = ()
+
+
+def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: Assignment | None = None) -> Located:
+    """The entry point and assignment; AssignmentNotFound / AmbiguousAssignment if unclear."""
+    if chosen is not None:
+        entry, notes = pick_entry(submission, chosen)
+        if entry is None:
+            raise NoEntryPoint(f"no file matching {', '.join(chosen.entry_patterns)} in the submission")
+        return Located(entry, chosen, notes)
+    matches = []
+    for assignment in assignments:
+        entry, notes = pick_entry(submission, assignment)
+        if entry is not None and matches_content(_text(submission, entry.relpath), assignment):
+            matches.append(Located(entry, assignment, notes))
+    names = tuple(a.id for a in assignments)
+    if not matches:
+        raise AssignmentNotFound("no assignment matches this submission; choose one with -a NAME "
+                                 f"(candidates: {', '.join(names) or 'none installed'})", names)
+    if len(matches) > 1:
+        ids = tuple(m.assignment.id for m in matches)
+        raise AmbiguousAssignment(f"several assignments match this submission ({', '.join(ids)}); "
+                                  "choose one with -a NAME", ids)
+    found = matches[0]
+    return Located(found.entry, found.assignment,
+                   found.messages + (f"assignment {found.assignment.id} picked: it is the only one matching",))
+
+
+def pick_entry(submission: Submission, assignment: Assignment) -> tuple[Entry | None, tuple[str, ...]]:
+    """Notebooks before modules; among several, the ones whose content matches, then the shortest path."""
+    candidates = [f for f in submission.files
+                  if any(fnmatch.fnmatch(PurePosixPath(f).name, p) or fnmatch.fnmatch(f, p)
+                         for p in assignment.entry_patterns)]
+    candidates = [f for f in candidates if f.endswith((".ipynb", ".py"))]
+    if not candidates:
+        return None, ()
+    relevant = [f for f in candidates if matches_content(_text(submission, f), assignment)] or candidates
+    relevant.sort(key=lambda f: (not f.endswith(".ipynb"), f.count("/"), len(f), f))
+    chosen = relevant[0]
+    notes = ()
+    if len(relevant) > 1:
+        notes = (f"several candidate files ({', '.join(relevant[:5])}); graded {chosen}",)
+    kind = "notebook" if chosen.endswith(".ipynb") else "script"
+    return Entry(path=submission.root / chosen, kind=kind, relpath=chosen), notes
+
+
+def matches_content(text: str, assignment: Assignment) -> bool:
+    text = text.lower()
+    if assignment.match_any and not any(word in text for word in assignment.match_any):
+        return False
+    for word in assignment.match_all:
+        if word.startswith("!"):
+            if word[1:] in text:
+                return False
+        elif word not in text:
+            return False
+    return True
+
+
+def _text(submission: Submission, relpath: str) -> str:
+    path = submission.root / relpath
+    try:
+        with open(path, "rb") as f:
+            return f.read(_MAX_SCAN_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,70 @@
+"""Measure every traced model on the grader's own test data, in a clean separate process.
+
+Models built from standard Keras layers were saved by the runtime; here a fresh
+interpreter that runs none of the student's code loads them with `safe_mode=True`
+and predicts the test set. What the student printed or stored is never consulted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from grader.models import Run, TracedModel
+
+_WORKER_TIMEOUT_S = 600
+
+
+def measure(run: Run, data_path: Path) -> Run:
+    """The same run, with `test_accuracy` filled in for every model that could be measured."""
+    todo = [m for m in run.models if m.artifact and m.measured_by == "none" and m.dataset in ("mnist", "xor")]
+    if not todo or run.output_dir is None:
+        return replace(run, models=tuple(_explain_unmeasured(m) for m in run.models))
+    manifest = {
+        "data_path": str(data_path),
+        "models": [{"file": str(run.output_dir / m.artifact), "dataset": m.dataset, "transform": dict(m.transform)}
+                   for m in todo],
+    }
+    manifest_path = run.output_dir / "measure-manifest.json"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    results = _run_worker(manifest_path)
+    by_file = {entry["file"]: result for entry, result in zip(manifest["models"], results)}
+    measured = []
+    for model in run.models:
+        result = by_file.get(str(run.output_dir / model.artifact)) if model.artifact else None
+        if result is None:
+            measured.append(_explain_unmeasured(model))
+        elif result.get("accuracy") is not None:
+            measured.append(model.with_measurement(float(result["accuracy"]), "grader"))
+        else:
+            measured.append(model.with_measurement(None, "none", f"could not be measured: {result.get('error')}"))
+    return replace(run, models=tuple(measured))
+
+
+def _explain_unmeasured(model: TracedModel) -> TracedModel:
+    if model.measured_by != "none" or model.measure_note:
+        return model
+    if model.dataset not in ("mnist", "xor"):
+        return model.with_measurement(None, "none", "not measured: its inputs are neither MNIST images nor XOR pairs")
+    return model.with_measurement(None, "none", "not measured: the model could not be saved")
+
+
+def _run_worker(manifest_path: Path) -> list[dict]:
+    out_path = manifest_path.with_name("measure-results.json")
+    env = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
+    import os
+
+    env = {**os.environ, **env}
+    try:
+        proc = subprocess.run([sys.executable, "-m", "grader.measure_worker", str(manifest_path), str(out_path)],
+                              capture_output=True, text=True, timeout=_WORKER_TIMEOUT_S, env=env,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return [{"error": "measuring took too long"}] * len(json.loads(manifest_path.read_text())["models"])
+    if proc.returncode != 0 or not out_path.is_file():
+        tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        return [{"error": f"measuring process failed: {tail[0][:200]}"}] * len(json.loads(manifest_path.read_text())["models"])
+    return json.loads(out_path.read_text(encoding="utf-8"))

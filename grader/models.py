@@ -1,0 +1,245 @@
+"""The frozen values the pipeline steps pass to each other.
+
+unpack -> Submission; locate -> Entry (+ Assignment); execute -> Run;
+measure -> Run (with measured accuracies); score -> CheckResult...; report -> Report.
+No step reaches into another; they only exchange these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+CheckStatus = Literal["passed", "failed", "error", "skipped"]
+CellStatus = Literal["ok", "error", "timeout", "skipped"]
+EntryKind = Literal["notebook", "script"]
+ReportStatus = Literal["graded", "rejected"]
+TrainMethod = Literal["fit", "custom_loop"]
+MeasuredBy = Literal["grader", "student-process", "none"]
+Lang = Literal["ko", "en"]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the student handed in, unpacked into a private folder."""
+
+    source: Path  # the path the user gave
+    root: Path  # folder holding the unpacked files
+    files: tuple[str, ...]  # POSIX paths relative to root, sorted
+    sha256: str  # of the original file (or of the folder's files, in order)
+    messages: tuple[str, ...] = ()  # what unpacking ignored or refused, for the report
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The file the grader will run."""
+
+    path: Path
+    kind: EntryKind
+    relpath: str
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """One executed cell (a whole module counts as one cell)."""
+
+    index: int  # position in the notebook, 0-based, as nbformat counts it
+    status: CellStatus
+    source: str = ""
+    error: str | None = None  # "ValueError: ..." one line
+    traceback: str | None = None  # short, ANSI-free
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a traced model, flattened out of nested models."""
+
+    kind: str  # Keras class name: Dense, Dropout, BatchNormalization, ReLU, Activation, Flatten ...
+    units: int | None = None
+    activation: str | None = None
+    initializer: str | None = None  # Keras class name of the kernel initializer
+    rate: float | None = None  # dropout rate
+    output_shape: tuple[int | None, ...] | None = None
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Layer":
+        shape = d.get("output_shape")
+        return cls(
+            kind=str(d["kind"]),
+            units=_opt_int(d.get("units")),
+            activation=_opt_str(d.get("activation")),
+            initializer=_opt_str(d.get("initializer")),
+            rate=_opt_float(d.get("rate")),
+            output_shape=tuple(_opt_int(x) for x in shape) if isinstance(shape, list) else None,
+        )
+
+
+@dataclass(frozen=True)
+class TracedModel:
+    """A model the submission trained, as the grader saw it train and then measured it."""
+
+    index: int
+    name: str
+    method: TrainMethod
+    layers: tuple[Layer, ...]
+    params: int
+    input_shape: tuple[int | None, ...] | None
+    output_shape: tuple[int | None, ...] | None
+    optimizer: str | None
+    learning_rate: float | None
+    loss: str | None
+    epochs: int
+    batch_size: int | None
+    history: Mapping[str, tuple[float, ...]]
+    cell: int | None = None  # notebook cell index where training happened
+    steps: int = 0  # optimizer steps seen in a custom loop
+    dataset: str = "unknown"  # "mnist" | "xor" | "unknown"
+    trained_on_test: bool = False
+    test_accuracy: float | None = None  # measured by the grader, never reported by the student
+    measured_by: MeasuredBy = "none"
+    measure_note: str | None = None
+    reported_accuracy: float | None = None  # what the student's own evaluate() returned, for contrast only
+    artifact: str | None = None  # file name of the saved model in the run's output folder
+    transform: Mapping[str, Any] = field(default_factory=dict)  # how the student scaled inputs
+
+    def architecture(self) -> str:
+        """A one-line summary such as 'Dense(256,relu)×2 > Dropout(0.3) > Dense(10,softmax)'."""
+        parts: list[str] = []
+        for layer in self.layers:
+            if layer.kind == "Dense":
+                parts.append(f"Dense({layer.units},{layer.activation or 'linear'})")
+            elif layer.kind == "Dropout":
+                parts.append(f"Dropout({layer.rate:g})" if layer.rate is not None else "Dropout")
+            elif layer.kind == "Activation":
+                parts.append(f"Activation({layer.activation})")
+            elif layer.kind != "InputLayer":
+                parts.append(layer.kind)
+        return " > ".join(_collapse(parts))
+
+    def with_measurement(self, accuracy: float | None, by: MeasuredBy, note: str | None = None) -> "TracedModel":
+        return replace(self, test_accuracy=accuracy, measured_by=by, measure_note=note)
+
+
+@dataclass(frozen=True)
+class Run:
+    """Everything observed while the student's code ran."""
+
+    entry: Entry
+    cells: tuple[CellResult, ...]
+    models: tuple[TracedModel, ...]
+    markdown: tuple[str, ...] = ()  # markdown cells, in order (for the quiz)
+    duration_s: float = 0.0
+    timed_out: bool = False
+    messages: tuple[str, ...] = ()
+    output_dir: Path | None = None  # where the runtime left facts and saved models
+
+    @property
+    def failing_cells(self) -> tuple[CellResult, ...]:
+        return tuple(c for c in self.cells if c.status in ("error", "timeout"))
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One gradable part of an assignment, as the assignment file declares it."""
+
+    id: str
+    title: str
+    points: float
+    kind: str  # "run" | "quiz" | a registered custom check name
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Limits:
+    cell_timeout_s: float = 900.0
+    run_timeout_s: float = 3600.0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    root: Path
+    entry_patterns: tuple[str, ...]
+    match_any: tuple[str, ...]  # the submission's code must mention one of these
+    match_all: tuple[str, ...]
+    dataset: str  # "mnist" | "xor"
+    limits: Limits
+    checks: tuple[CheckSpec, ...]
+    quiz: Mapping[str, Any] = field(default_factory=dict)  # hashed answer keys
+    reference: Mapping[str, Any] = field(default_factory=dict)  # recorded reference facts
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(c.points for c in self.checks))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    id: str
+    title: str
+    status: CheckStatus
+    score: float
+    max_score: float
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    grader_version: str
+    submission: str
+    sha256: str | None
+    assignment: str | None
+    status: ReportStatus
+    score: float
+    max_score: float
+    checks: tuple[CheckResult, ...] = ()
+    runs: tuple[TracedModel, ...] = ()
+    cells: tuple[CellResult, ...] = ()
+    messages: tuple[str, ...] = ()
+    duration_s: float = 0.0
+    lang: Lang = "en"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "graded" and all(c.status == "passed" for c in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        if self.status == "rejected":
+            return 2
+        return 0 if self.passed else 1
+
+
+def _collapse(parts: list[str]) -> list[str]:
+    """Runs of identical parts (or part groups of two) written once with a count: 'Dense(512,relu)×8'."""
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for width in (1, 2):
+            group = parts[i:i + width]
+            count = 1
+            while parts[i + count * width:i + (count + 1) * width] == group:
+                count += 1
+            if count > 1:
+                out.append((" > ".join(group) if width == 1 else f"[{' > '.join(group)}]") + f"×{count}")
+                i += count * width
+                break
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
+
+
+def _opt_int(v: Any) -> int | None:
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _opt_float(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _opt_str(v: Any) -> str | None:
+    return str(v) if isinstance(v, str) else None

@@ -1,0 +1,101 @@
+"""The whole check of one submission: unpack -> locate -> execute -> measure -> score -> report.
+
+Every step is a plain function over frozen values; this module only wires them.
+A rejected submission becomes a `Report` with status "rejected"; other grader errors propagate.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader import __version__, quiz
+from grader.assignment import load_all
+from grader.checks import Evidence
+from grader.data import find_mnist
+from grader.errors import SubmissionRejected
+from grader.execute import Executor, RunConfig, execute
+from grader.hints import hint_for
+from grader.locate import locate
+from grader.measure import measure
+from grader.models import Assignment, Lang, Report, Run
+from grader.score import score
+from grader.unpack import unpack
+
+
+
+@dataclass(frozen=True)
+class Options:
+    assignment: Assignment | None = None  # None: pick by matching
+    assignments_dir: Path | None = None
+    data_dir: Path | None = None
+    timeout_s: float | None = None  # overrides the assignment's per-cell and whole-run limits
+    lang: Lang = "en"
+    keep_dir: Path | None = None  # keep scratch and outputs here (for debugging, batch feedback)
+    threads: int = 0
+    seed: int = 0
+
+
+def check_submission(source: Path, options: Options, executor: Executor | None = None) -> Report:
+    started = time.monotonic()
+    data_path = find_mnist(options.data_dir)  # before any work: a missing dataset is the user's to fix
+    workdir = Path(tempfile.mkdtemp(prefix="grader-")) if options.keep_dir is None else Path(options.keep_dir)
+    try:
+        try:
+            submission = unpack(Path(source), workdir / "submission")
+            assignments = load_all(options.assignments_dir) if options.assignment is None else ()
+            located = locate(submission, assignments, options.assignment)
+        except SubmissionRejected as exc:
+            return rejected(Path(source), str(exc), time.monotonic() - started, options.lang)
+        assignment = located.assignment
+        limits = assignment.limits
+        config = RunConfig(
+            data_path=data_path, out_dir=workdir / "out",
+            cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
+            run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
+            seed=options.seed, threads=options.threads)
+        try:
+            run = execute(located.entry, config, executor)
+        except SubmissionRejected as exc:
+            return rejected(Path(source), str(exc), time.monotonic() - started, options.lang, submission.sha256)
+        run = add_hints(measure(run, data_path), options.lang)
+        answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
+        checks = score(Evidence(run, answers), assignment)
+        return Report(
+            grader_version=__version__, submission=str(source), sha256=submission.sha256,
+            assignment=assignment.id, status="graded",
+            score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
+            checks=checks, runs=run.models, cells=run.cells,
+            messages=submission.messages + located.messages + run.messages,
+            duration_s=round(time.monotonic() - started, 2), lang=options.lang)
+    finally:
+        if options.keep_dir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def rejected(source: Path, why: str, duration: float, lang: Lang, sha256: str | None = None) -> Report:
+    return Report(grader_version=__version__, submission=str(source), sha256=sha256, assignment=None,
+                  status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration, 2),
+                  lang=lang)
+
+
+def add_hints(run: Run, lang: Lang) -> Run:
+    cells = tuple(replace(c, hint=hint_for(c.source, c.error, c.traceback, lang)) if c.status != "ok" else c
+                  for c in run.cells)
+    return replace(run, cells=cells)
+
+
+def answer_files(root: Path, files: tuple[str, ...]) -> dict[str, str]:
+    """Texts of the quiz answer files in the submission, keyed by relative path."""
+    texts = {}
+    for rel in files:
+        if os.path.basename(rel).casefold() in quiz.ANSWER_FILES:
+            try:
+                texts[rel] = (root / rel).read_text(encoding="utf-8", errors="replace")[:100_000]
+            except OSError:
+                continue
+    return texts

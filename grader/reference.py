@@ -1,0 +1,76 @@
+"""Retrain an assignment's reference solution and record the facts thresholds derive from.
+
+`record(assignment)` runs `reference/<assignment id>.ipynb` (or `.py`) like a submission,
+then for every `run` check whose `min_accuracy` names a reference figure, stores the
+best measured accuracy among the reference's models that satisfy the check's
+architecture rules, in the assignment's `reference.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.data import find_mnist
+from grader.errors import AssignmentError
+from grader.execute import RunConfig, execute
+from grader.locate import pick_entry
+from grader.measure import measure
+from grader.models import Assignment, Run
+from grader.rules import architecture_criteria
+from grader.unpack import unpack
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # the name checks use in `min_accuracy`
+    accuracy: float | None
+    model: str  # the reference model it came from
+    epochs: int
+
+
+def reference_solution(assignment: Assignment) -> Path:
+    """reference/<id>.ipynb or .py, next to the assignments (checkout) or inside the package."""
+    for base in (assignment.root.parent.parent / "reference", assignment.root.parent.parent / "grader" / "reference"):
+        for suffix in (".ipynb", ".py"):
+            path = base / f"{assignment.id}{suffix}"
+            if path.is_file():
+                return path
+    raise AssignmentError(f"no reference solution for {assignment.id} (expected reference/{assignment.id}.ipynb)")
+
+
+def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_s: float | None = None) -> Run:
+    data_path = find_mnist(data_dir)
+    work = Path(tempfile.mkdtemp(prefix="grader-reference-"))
+    submission = unpack(reference_solution(assignment), work / "submission")
+    entry, _ = pick_entry(submission, assignment)
+    config = RunConfig(data_path=data_path, out_dir=work / "out",
+                       cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
+                       run_timeout_s=timeout_s or assignment.limits.run_timeout_s)
+    return measure(execute(entry, config), data_path)
+
+
+def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
+    """The reference figure behind each named threshold, from the models that fit the check."""
+    found = []
+    for spec in assignment.checks:
+        name = spec.params.get("min_accuracy")
+        if spec.kind != "run" or not isinstance(name, str):
+            continue
+        fitting = [m for m in run.models
+                   if m.test_accuracy is not None and all(c.ok for c in architecture_criteria(m, spec.params))]
+        best = max(fitting, key=lambda m: m.test_accuracy, default=None)
+        found.append(Figure(name, best.test_accuracy if best else None,
+                            f"#{best.index + 1} {best.architecture()}" if best else "none", best.epochs if best else 0))
+    return tuple(found)
+
+
+def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path:
+    path = assignment.root / "reference.json"
+    data = {f.name: {"accuracy": round(f.accuracy, 4), "model": f.model, "epochs": f.epochs,
+                     "recorded": time.strftime("%Y-%m-%d")} for f in found if f.accuracy is not None}
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,130 @@
+"""Render a `Report`: the JSON document (`to_json`) and the rich terminal view (`render`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader.models import Report, TracedModel
+
+_TEXT = {
+    "en": {"checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
+           "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
+           "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
+           "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
+           "none": "No model was trained.", "notes": "Notes", "cell": "cell", "quick": ""},
+    "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
+           "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
+           "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
+           "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
+           "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "quick": ""},
+}
+_STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "grader_version": report.grader_version,
+        "submission": report.submission,
+        "sha256": report.sha256,
+        "assignment": report.assignment,
+        "status": report.status,
+        "score": report.score,
+        "max_score": report.max_score,
+        "checks": [{"id": c.id, "title": c.title, "status": c.status, "score": c.score,
+                    "max_score": c.max_score, "message": c.message} for c in report.checks],
+        "runs": [_run_dict(m) for m in report.runs],
+        "cells": [{"index": c.index, "status": c.status, "error": c.error, "hint": c.hint,
+                   "traceback": c.traceback} for c in report.cells if c.status != "ok"],
+        "messages": list(report.messages),
+        "duration_s": report.duration_s,
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+
+
+def _run_dict(model: TracedModel) -> dict[str, Any]:
+    return {
+        "model": model.name, "index": model.index, "method": model.method, "cell": model.cell,
+        "architecture": model.architecture(),
+        "layers": [{k: v for k, v in vars(layer).items() if v is not None} for layer in model.layers],
+        "params": model.params, "input_shape": model.input_shape, "output_shape": model.output_shape,
+        "optimizer": model.optimizer, "learning_rate": model.learning_rate, "loss": model.loss,
+        "epochs": model.epochs, "batch_size": model.batch_size, "steps": model.steps,
+        "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
+        "measure_note": model.measure_note, "reported_accuracy": model.reported_accuracy,
+        "trained_on_test": model.trained_on_test,
+        "history": {k: list(v) for k, v in model.history.items()},
+    }
+
+
+def render(report: Report, console) -> None:
+    """Print the report with rich tables on `console` (a rich.console.Console)."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    t = _TEXT.get(report.lang, _TEXT["en"])
+    if report.status == "rejected":
+        console.print(Panel("\n".join(report.messages), title=t["rejected"], border_style="red"))
+        return
+    console.print(Text(f"{report.assignment}  ·  {report.submission}", style="bold"))
+    checks = Table(title=t["checks"], title_justify="left", show_lines=False, expand=True)
+    checks.add_column(t["check"], overflow="fold", ratio=3)
+    checks.add_column(t["status"], no_wrap=True)
+    checks.add_column(t["points"], justify="right", no_wrap=True)
+    checks.add_column(t["message"], overflow="fold", ratio=5)
+    for c in report.checks:
+        checks.add_row(c.title, Text(c.status, style=_STATUS_STYLE[c.status]), f"{c.score:g}/{c.max_score:g}", c.message)
+    console.print(checks)
+
+    if report.runs:
+        runs = Table(title=t["runs"], title_justify="left", expand=True)
+        for name, kw in (("#", {"justify": "right"}), (t["model"], {"overflow": "fold"}),
+                         (t["arch"], {"overflow": "fold", "ratio": 4, "min_width": 24}),
+                         (t["params"], {"justify": "right"}), (t["opt"], {"overflow": "fold"}),
+                         (t["epochs"], {"justify": "right"}), (t["acc"], {"justify": "right"}),
+                         (t["you"], {"justify": "right"})):
+            runs.add_column(name, **kw)
+        for m in report.runs:
+            acc = f"{m.test_accuracy:.4f}" if m.test_accuracy is not None else Text("—", style="dim")
+            if m.trained_on_test:
+                acc = Text(f"{acc} (test set!)", style="red")
+            reported = f"{m.reported_accuracy:.4f}" if m.reported_accuracy is not None else ""
+            epochs = str(m.epochs) if m.method == "fit" else f"{m.steps} steps"
+            lr = f" {m.learning_rate:g}" if m.learning_rate else ""
+            where = f"{m.name}\n{t['cell']} {m.cell}" if m.cell is not None else m.name
+            runs.add_row(str(m.index + 1), where, m.architecture() or "—",
+                         f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
+        console.print(runs)
+        notes = [f"#{m.index + 1}: {m.measure_note}" for m in report.runs if m.measure_note]
+        for note in notes:
+            console.print(Text(note, style="dim"))
+    else:
+        console.print(Text(t["none"], style="yellow"))
+
+    failing = [c for c in report.cells if c.status != "ok"]
+    if failing:
+        console.print(Text(t["cells"], style="bold red"))
+        for c in failing:
+            body = Text()
+            if c.traceback:
+                body.append(_tail(c.traceback, 8) + "\n", style="dim")
+            body.append(c.error or c.status, style="red")
+            if c.hint:
+                body.append(f"\n{t['hint']}: {c.hint}", style="cyan")
+            first = (c.source.strip().splitlines() or [""])[0][:70]
+            console.print(Panel(body, title=f"{t['cell']} {c.index} [{c.status}]  {first}", title_align="left",
+                                border_style="red" if c.status == "error" else "yellow"))
+    if report.messages:
+        console.print(Text(t["notes"], style="bold"))
+        for message in report.messages:
+            console.print(Text(f"  • {message}", style="dim"))
+    style = "bold green" if report.passed else "bold yellow"
+    console.print(Text(f"{t['total']}: {report.score:g} / {report.max_score:g}   ({report.duration_s:.0f} s)", style=style))
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.splitlines()[-lines:])

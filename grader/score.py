@@ -1,0 +1,22 @@
+"""Score a measured run against an assignment: one `CheckResult` per declared check."""
+
+from __future__ import annotations
+
+from grader.checks import REGISTRY, Evidence
+from grader.models import Assignment, CheckResult
+
+
+def score(evidence: Evidence, assignment: Assignment) -> tuple[CheckResult, ...]:
+    results = []
+    for spec in assignment.checks:
+        try:
+            outcome = REGISTRY[spec.kind](evidence, spec, assignment)
+        except Exception as exc:  # a broken check is reported on its line, the others still count
+            results.append(CheckResult(spec.id, spec.title, "error", 0.0, spec.points,
+                                       f"the check itself failed: {type(exc).__name__}: {exc}"))
+            continue
+        fraction = min(1.0, max(0.0, outcome.fraction))
+        status = outcome.status or ("passed" if fraction >= 1.0 else "failed")
+        results.append(CheckResult(spec.id, spec.title, status, round(spec.points * fraction, 2),
+                                   spec.points, outcome.message))
+    return tuple(results)

@@ -1,0 +1,113 @@
+"""Turn the facts the runtime wrote (JSON, never pickle) into frozen `TracedModel` values.
+
+The file comes from the student's process, so every field is read defensively:
+a malformed record is dropped with a note instead of crashing the grader.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from grader.models import CellResult, Layer, TracedModel
+
+MAX_FACTS_BYTES = 20 * 2**20
+
+
+def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> tuple[tuple[TracedModel, ...], tuple[CellResult, ...], tuple[str, ...]]:
+    """(models, module cells, notes) from `out_dir/facts.json`; execution counts mapped to cell indices."""
+    path = Path(out_dir) / "facts.json"
+    if not path.is_file():
+        return (), (), ("no training was traced (the grader's runtime left no facts)",)
+    if path.stat().st_size > MAX_FACTS_BYTES:
+        return (), (), ("the trace file was too large and was ignored",)
+    try:
+        facts = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return (), (), ("the trace file was unreadable and was ignored",)
+    if not isinstance(facts, dict):
+        return (), (), ("the trace file was malformed and was ignored",)
+    notes: list[str] = []
+    models = []
+    for raw in facts.get("models", []) if isinstance(facts.get("models"), list) else []:
+        try:
+            models.append(model_from_facts(raw, len(models), cell_of_count))
+        except (KeyError, TypeError, ValueError) as exc:
+            notes.append(f"a traced model record was malformed and ignored ({exc!r})")
+    cells = []
+    for raw in facts.get("cells", []) if isinstance(facts.get("cells"), list) else []:
+        if isinstance(raw, dict) and raw.get("status") in ("ok", "error", "timeout"):
+            cells.append(CellResult(int(raw.get("index", 0)), raw["status"], _str(raw.get("source")) or "",
+                                    error=_str(raw.get("error")), traceback=_str(raw.get("traceback"))))
+    for note in facts.get("notes", []) if isinstance(facts.get("notes"), list) else []:
+        if isinstance(note, str):
+            notes.append(note[:300])
+    return tuple(models), tuple(cells), tuple(notes)
+
+
+def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[int, int]) -> TracedModel:
+    if not isinstance(raw, dict):
+        raise TypeError("record is not an object")
+    history = {
+        str(k): tuple(float(x) for x in v)
+        for k, v in (raw.get("history") or {}).items()
+        if isinstance(v, list)
+    }
+    count = raw.get("cell")
+    cell = cell_of_count.get(int(count)) if isinstance(count, int) else None
+    accuracy = raw.get("in_process_accuracy")
+    measured_by = "student-process" if isinstance(accuracy, (int, float)) else "none"
+    transform = raw.get("transform") if isinstance(raw.get("transform"), dict) else {}
+    return TracedModel(
+        index=index,
+        name=_str(raw.get("name")) or f"model {index}",
+        method="custom_loop" if raw.get("method") == "custom_loop" else "fit",
+        layers=tuple(Layer.from_dict(layer) for layer in raw.get("layers") or []),
+        params=int(raw.get("params") or 0),
+        input_shape=_shape(raw.get("input_shape")),
+        output_shape=_shape(raw.get("output_shape")),
+        optimizer=_str(raw.get("optimizer")),
+        learning_rate=_float(raw.get("learning_rate")),
+        loss=_str(raw.get("loss")),
+        epochs=int(raw.get("epochs") or 0),
+        batch_size=int(raw["batch_size"]) if isinstance(raw.get("batch_size"), int) else None,
+        history=history,
+        cell=cell,
+        steps=int(raw.get("steps") or 0),
+        dataset=raw.get("dataset") if raw.get("dataset") in ("mnist", "xor") else "unknown",
+        trained_on_test=raw.get("trained_on") == "test",
+        test_accuracy=float(accuracy) if measured_by != "none" else None,
+        measured_by=measured_by,
+        measure_note=_str(raw.get("measure_note")),
+        reported_accuracy=_reported(raw.get("student_evaluate")),
+        artifact=_artifact(raw.get("artifact")),
+        transform={k: transform[k] for k in ("scale", "offset", "input_shape") if k in transform},
+    )
+
+
+def _artifact(name: Any) -> str | None:
+    # only a bare file name the runtime chose; never a path the student could point elsewhere
+    if isinstance(name, str) and name.startswith("model") and name.endswith(".keras") and "/" not in name and ".." not in name:
+        return name
+    return None
+
+
+def _reported(value: Any) -> float | None:
+    if isinstance(value, list) and len(value) >= 2:
+        return _float(value[1])
+    return None
+
+
+def _shape(value: Any) -> tuple[int | None, ...] | None:
+    if not isinstance(value, list):
+        return None
+    return tuple(int(v) if isinstance(v, int) else None for v in value)
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

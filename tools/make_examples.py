@@ -1,0 +1,206 @@
+"""Write the example notebooks and zips (reference solutions, example submissions, test assets).
+
+They are transcriptions of the course notes in ../shared/course, kept as generated files so
+that they can be regenerated after an edit here: `python tools/make_examples.py`.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+XOR_CELLS = [
+    new_markdown_cell("# Gradient Vanishing problem\n\n# ReLU\n\n* sigmoid 함수에 비해 계산량이 작다.\n* ReLU의 음숫값이 0으로 죽는 현상을 개선하여 ReakyReLU 개발"),
+    new_code_cell("# XOR_DNN_TF2.ipynb\n\nimport tensorflow as tf\nimport numpy as np"),
+    new_code_cell("x = np.array([[0,0],[0,1],[1,0],[1,1]]).astype('float32')\ny = np.array([[0],[1],[1],[0]]).astype('float32')\nx, y"),
+    new_code_cell(
+        "from tensorflow.keras import layers\n\n"
+        "#actFunc = 'sigmoid' # 학습이 안된다.\n"
+        "actFunc = 'relu' # 된다.\n"
+        "model = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(10, activation=actFunc, input_dim=2))\n"
+        + "model.add(layers.Dense(10, activation=actFunc))\n" * 6
+        + "model.add(layers.Dense(1, activation='sigmoid'))    # 출력값을 0~1로 만들기 위함\n"
+        "sgd = tf.keras.optimizers.SGD(learning_rate=0.1)\n"
+        "model.compile(optimizer=sgd,loss='binary_crossentropy',metrics=['accuracy'])"),
+    new_code_cell("model.fit(x, y, epochs={xor_epochs}, batch_size=4, verbose=0)\nmodel.evaluate(x, y)"),
+    new_code_cell("predicted = model.predict(x)\npredicted"),
+]
+
+MNIST_CELLS = [
+    new_markdown_cell("# Initialization\n\n신경망 모형에서 초기값에 따라 결과가 달라지기도 하고 해에 수렴하는 속도도 달라진다.\n\n# Dropout\n\ntf.keras.layers.Dropout(0.3): 30%를 죽인다\n\n# Batch Normalization\n\n# Optimizer\n\nMNIST dataset을 예로 들어보자."),
+    new_code_cell("# Mnist_DNN_TF2.ipynb\n\nimport tensorflow as tf\nimport numpy as np"),
+    new_code_cell("from tensorflow.keras import datasets\nfrom tensorflow.keras.utils import to_categorical\nmnist = datasets.mnist\n(train_x, train_y), (test_x, test_y) = mnist.load_data()"),
+    new_code_cell("train_x.shape"),
+    new_code_cell("train_x = train_x.reshape(-1,784) \ntest_x = test_x.reshape(-1,784) "),
+    new_code_cell("train_x = train_x / 255\ntest_x = test_x / 255"),
+    new_code_cell("train_y_onehot = to_categorical(train_y)\ntest_y_onehot = to_categorical(test_y)\ntrain_y_onehot[0]"),
+    new_code_cell(
+        "#Hidden Layer 추가\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(256, activation='relu', input_dim=784))  # weights: 784x256+256\n"
+        "model.add(layers.Dense(256, activation='relu'))                 # weights: 256x256+256\n"
+        "model.add(layers.Dense(10, activation='softmax'))               # weights: 256x10+10\n"
+        "model.compile(optimizer='sgd',loss='categorical_crossentropy',metrics=['accuracy'])\n"
+        "model.fit(train_x, train_y_onehot, batch_size = 100, epochs={epochs})"),
+    new_code_cell(
+        "# adam 옵티마이저 사용\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(256, activation='relu', input_dim=784))\n"
+        "model.add(layers.Dense(256, activation='relu'))\n"
+        "model.add(layers.Dense(10, activation='softmax'))\n"
+        "model.compile(optimizer='adam',loss='categorical_crossentropy',metrics=['accuracy'])\n"
+        "model.fit(train_x, train_y_onehot, batch_size = 100, epochs={epochs})"),
+    new_code_cell(
+        "# adam 옵티마이저 + He init.\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(256, activation='relu', input_dim=784, kernel_initializer='he_normal'))\n"
+        "model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal'))\n"
+        "model.add(layers.Dense(10, activation='softmax', kernel_initializer='he_normal'))\n"
+        "model.compile(optimizer='adam',loss='categorical_crossentropy',metrics=['accuracy'])\n"
+        "model.fit(train_x, train_y_onehot, batch_size = 100, epochs={epochs})"),
+    new_code_cell("model.evaluate(test_x, test_y_onehot)"),
+    new_code_cell(
+        "# adam optimizer와 He 초기화 방법, 드롭아웃 추가\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal', input_dim=784))\n"
+        "model.add(layers.Dropout(0.3))\n"
+        "model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal'))\n"
+        "model.add(layers.Dropout(0.3))\n"
+        "model.add(layers.Dense(10, activation='softmax'))\n"
+        "model.compile(optimizer='adam',loss='categorical_crossentropy',metrics=['accuracy'])"),
+    new_code_cell("model.fit(train_x, train_y_onehot, batch_size = 100, epochs={dropout_epochs})"),
+    new_code_cell("model.evaluate(test_x, test_y_onehot)"),
+    new_code_cell(
+        "# 오버피팅 상황 만들기\nfrom tensorflow.keras import layers\nmodel = tf.keras.Sequential()\n"
+        "model.add(layers.Dense(512, activation='relu', input_dim=784))\n\n"
+        + "model.add(layers.Dense(512, activation='relu'))\n\n" * 7
+        + "model.add(layers.Dense(10, activation='softmax'))\n"
+        "model.compile(optimizer='adam',loss='categorical_crossentropy',metrics=['accuracy'])\n"
+        "model.fit(train_x, train_y_onehot, batch_size = 100, epochs={epochs})"),
+    new_code_cell("model.evaluate(test_x, test_y_onehot)"),
+    new_code_cell('model.save("test.h5")'),
+    new_code_cell("!ls "),
+    new_code_cell(
+        "import tensorflow as tf\nfrom tensorflow.keras import datasets\nfrom tensorflow.keras.utils import to_categorical\n"
+        "#from tensorflow import keras\nmnist = datasets.mnist\n(train_x, train_y), (test_x, test_y) = mnist.load_data()\n"
+        "train_x = train_x.reshape(-1,784) \ntest_x = test_x.reshape(-1,784)\ntrain_x = train_x / 255\ntest_x = test_x / 255\n"
+        "train_y_onehot = to_categorical(train_y)\ntest_y_onehot = to_categorical(test_y)\ntrain_y_onehot[0]\n\n"
+        "model = tf.keras.models.load_model('test.h5')\nmodel.evaluate(test_x, test_y_onehot)"),
+    new_code_cell(
+        "import tensorflow as tf\nmy_devices = tf.config.experimental.list_physical_devices(device_type='CPU')\n"
+        "tf.config.experimental.set_visible_devices(devices= my_devices, device_type='CPU')"),
+    new_code_cell("a = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\nb = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\nc = tf.matmul(a, b)\nc"),
+]
+
+QUIZ = new_markdown_cell(
+    "# Quiz\n\n1. dropout 설명에서 나온 축구선수가 아닌 것은?\n * 박지성(O), 손흥민(O), 안정환\n"
+    "2. SGD에서 S는 무엇의 약자인가?\n * Stochastic\n\n"
+    "3. 미니배치에서 6만개의 mnist 이미지를 배치크기 50개로 하면 미지수 갱신 회수는 몇회인가?\n * 60000 / 50 = 1,200\n\n"
+    "4. mnist 데이터에서 이미지 크기는?\n * 28 * 28")
+
+# A module in the style of 004_*.txt: `tf.model`, and Adam(lr=...) as the notes write it.
+LAB10_MODULE = '''import numpy as np
+import random
+import tensorflow as tf
+
+random.seed(777)  # for reproducibility
+learning_rate = 0.001
+batch_size = 100
+training_epochs = {epochs}
+nb_classes = 10
+drop_rate = 0.3
+(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()
+print(x_train.shape)
+
+x_train = x_train.reshape(x_train.shape[0], 28 * 28)
+x_test = x_test.reshape(x_test.shape[0], 28 * 28)
+
+y_train = tf.keras.utils.to_categorical(y_train, nb_classes)
+y_test = tf.keras.utils.to_categorical(y_test, nb_classes)
+
+tf.model = tf.keras.Sequential()
+tf.model.add(tf.keras.layers.Dense(input_dim=784, units=512, kernel_initializer='glorot_normal', activation='relu'))
+tf.model.add(tf.keras.layers.Dropout(drop_rate))
+tf.model.add(tf.keras.layers.Dense(units=512, kernel_initializer='glorot_normal', activation='relu'))
+tf.model.add(tf.keras.layers.Dropout(drop_rate))
+tf.model.add(tf.keras.layers.Dense(units=nb_classes, kernel_initializer='glorot_normal', activation='softmax'))
+tf.model.compile(loss='categorical_crossentropy',
+                 optimizer=tf.keras.optimizers.Adam({lr_arg}=learning_rate), metrics=['accuracy'])
+tf.model.summary()
+
+history = tf.model.fit(x_train, y_train, batch_size=batch_size, epochs=training_epochs)
+
+evaluation = tf.model.evaluate(x_test, y_test)
+print('loss: ', evaluation[0])
+print('accuracy', evaluation[1])
+'''
+
+# Never trains; prints an accuracy and stores one in a variable.
+LIAR = '''import tensorflow as tf
+from tensorflow.keras import layers
+(train_x, train_y), (test_x, test_y) = tf.keras.datasets.mnist.load_data()
+model = tf.keras.Sequential()
+model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal', input_dim=784))
+model.add(layers.Dropout(0.3))
+model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal'))
+model.add(layers.Dropout(0.3))
+model.add(layers.Dense(10, activation='softmax'))
+model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+accuracy = 0.99
+print("Accuracy: 0.98")
+'''
+
+
+def fill(cells, **values):
+    out = []
+    for cell in cells:
+        cell = nbformat.from_dict(dict(cell))
+        for key, value in values.items():
+            cell.source = cell.source.replace("{" + key + "}", str(value))
+        out.append(cell)
+    return out
+
+
+def notebook(cells) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata.update({"colab": {"name": "Mnist_DNN_TF2.ipynb"}, "kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    return nb
+
+
+def write_nb(path: Path, nb) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(path))
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def main() -> None:
+    full = dict(xor_epochs=10000, epochs=5, dropout_epochs=10)
+    small = dict(xor_epochs=2000, epochs=1, dropout_epochs=2)
+    # reference solutions: the course's own code with its hyper-parameters
+    write_nb(ROOT / "reference/lab10-mnist.ipynb", notebook(fill(MNIST_CELLS, **full) + [QUIZ]))
+    write_nb(ROOT / "reference/lab09-xor.ipynb", notebook(fill(XOR_CELLS, **full)))
+    # the whole lecture notebook of 002_*.txt, as students hand it in
+    course = notebook(fill(XOR_CELLS + MNIST_CELLS, **full) + [QUIZ])
+    write_zip(ROOT / "submissions/lab10-course-notebook/submit.zip",
+              {"Mnist_DNN_TF2.ipynb": nbformat.writes(course).encode()})
+    # typical mistakes: a module with Adam(lr=...), TF1 leftovers and a half-finished quiz
+    mistakes = LAB10_MODULE.format(epochs=1, lr_arg="lr")
+    write_zip(ROOT / "submissions/lab10-typical-mistakes/submit.zip", {"lab10.py": mistakes.encode()})
+    # test assets: the same shapes, with small epochs
+    write_nb(ROOT / "tests/assets/course_small.ipynb", notebook(fill(XOR_CELLS + MNIST_CELLS, **small) + [QUIZ]))
+    (ROOT / "tests/assets/lab10_adam_lr.py").write_text(LAB10_MODULE.format(epochs=1, lr_arg="lr"), encoding="utf-8")
+    (ROOT / "tests/assets/lab10_module.py").write_text(LAB10_MODULE.format(epochs=1, lr_arg="learning_rate"), encoding="utf-8")
+    (ROOT / "tests/assets/liar.py").write_text(LIAR, encoding="utf-8")
+    write_nb(ROOT / "tests/assets/xor_small.ipynb", notebook(fill(XOR_CELLS, xor_epochs=1500)))
+
+
+if __name__ == "__main__":
+    main()
