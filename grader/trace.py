@@ -63,7 +63,7 @@ def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[
         index=index,
         name=_str(raw.get("name")) or f"model {index}",
         method="custom_loop" if raw.get("method") == "custom_loop" else "fit",
-        layers=tuple(Layer.from_dict(layer) for layer in raw.get("layers") or []),
+        layers=_layers(raw.get("layers")),
         params=int(raw.get("params") or 0),
         input_shape=_shape(raw.get("input_shape")),
         output_shape=_shape(raw.get("output_shape")),
@@ -84,6 +84,14 @@ def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[
         artifact=_artifact(raw.get("artifact")),
         transform={k: transform[k] for k in ("scale", "offset", "input_shape") if k in transform},
     )
+
+
+def _layers(value: Any) -> tuple[Layer, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TypeError("layers is not a list of objects")
+    return tuple(Layer.from_dict(layer) for layer in value)
 
 
 def _artifact(name: Any) -> str | None:

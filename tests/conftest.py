@@ -1,0 +1,41 @@
+"""Shared fixtures: the course's MNIST copy, recorded traced models, tiny submissions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from grader.models import Layer, TracedModel
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def _mnist_dir() -> Path | None:
+    for candidate in (os.environ.get("GRADER_DATA_DIR"), ROOT.parent / "shared" / "data", ROOT / "../shared/data"):
+        if candidate and (Path(candidate) / "mnist.npz").is_file():
+            return Path(candidate).resolve()
+    return None
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    found = _mnist_dir()
+    if found is None:
+        pytest.fail("MNIST not found: set GRADER_DATA_DIR to the folder holding the course's mnist.npz")
+    return found
+
+
+def dense(units, activation="relu", init="GlorotUniform"):
+    return Layer("Dense", units=units, activation=activation, initializer=init)
+
+
+def traced(layers, *, index=0, acc=0.98, optimizer="Adam", dataset="mnist", epochs=5, **kw) -> TracedModel:
+    """A TracedModel as the runtime would record it (recorded facts, no TensorFlow)."""
+    return TracedModel(index=index, name="model", method="fit", layers=tuple(layers), params=1000,
+                       input_shape=(None, 784), output_shape=(None, 10), optimizer=optimizer,
+                       learning_rate=0.001, loss="categorical_crossentropy", epochs=epochs, batch_size=100,
+                       history={"loss": (0.5, 0.3)}, dataset=dataset, test_accuracy=acc,
+                       measured_by="grader" if acc is not None else "none", **kw)

@@ -1,0 +1,34 @@
+import pytest
+
+from grader.assignment import find, load, load_all
+from grader.errors import AssignmentError, AssignmentNotFound
+
+
+def test_shipped_assignments_load_with_their_keys_and_reference_figures():
+    labs = {a.id: a for a in load_all()}
+    assert {"lab09-xor", "lab10-mnist"} <= labs.keys()
+    lab10 = labs["lab10-mnist"]
+    assert {c.kind for c in lab10.checks} == {"run", "quiz"}
+    assert set(lab10.quiz["questions"]) == {"1", "2", "3", "4"}
+    for spec in lab10.checks:
+        if isinstance(spec.params.get("min_accuracy"), str):
+            assert spec.params["min_accuracy"] in lab10.reference, "run `grader reference lab10-mnist`"
+
+
+def test_unknown_name_lists_the_available_ones():
+    with pytest.raises(AssignmentNotFound) as info:
+        find("lab99")
+    assert "lab10-mnist" in str(info.value)
+
+
+@pytest.mark.parametrize("toml, words", [
+    ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\npoints = 1\nkind = "nope"\n', "unknown kind"),
+    ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\nkind = "run"\n', "lacks points"),
+    ('id = "x"\n[[checks]]\nid = "q"\ntitle = "Q"\npoints = 1\nkind = "quiz"\nquestion = "1"\n', "no key"),
+    ('id = = "x"', "assignment.toml"),
+])
+def test_authoring_mistakes_are_clear(tmp_path, toml, words):
+    (tmp_path / "assignment.toml").write_text(toml)
+    with pytest.raises(AssignmentError) as info:
+        load(tmp_path)
+    assert words in str(info.value)

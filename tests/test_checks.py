@@ -1,0 +1,88 @@
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import dense, traced
+
+from grader import quiz
+from grader.checks import REGISTRY, Evidence, check, quiz_check, run_check, threshold_of
+from grader.models import Assignment, CheckSpec, Entry, Layer, Limits, Run
+from grader.score import score
+
+
+def assignment(checks=(), reference=None, quiz_key=None):
+    return Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.ipynb",), match_any=(),
+                      match_all=(), dataset="mnist", limits=Limits(), checks=tuple(checks),
+                      quiz=quiz_key or {},
+                      reference={"dropout": {"accuracy": 0.98}} if reference is None else reference)
+
+
+def run_of(*models, markdown=()):
+    return Run(entry=Entry(Path("x.ipynb"), "notebook", "x.ipynb"), cells=(), models=tuple(models), markdown=markdown)
+
+
+DROPOUT_PART = CheckSpec("drop", "Dropout", 4, "run", {
+    "min_hidden": 2, "initializer": ["he", "glorot"], "dropout": "after_every_hidden",
+    "min_accuracy": "dropout", "tolerance": 0.01})
+GOOD = [dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
+        Layer("Dropout", rate=0.3), dense(10, "softmax")]
+
+
+def test_threshold_derives_from_reference_figure():
+    assert threshold_of(DROPOUT_PART, assignment()) == 0.97
+    with pytest.raises(KeyError):
+        threshold_of(DROPOUT_PART, assignment(reference={}))
+
+
+def test_best_matching_model_is_chosen_even_if_overwritten_earlier():
+    plain = traced([dense(256), dense(256), dense(10, "softmax")], index=0, acc=0.99)
+    drop = traced(GOOD, index=1, acc=0.981)
+    later = traced([dense(512), dense(10, "softmax")], index=2, acc=0.95)
+    outcome = run_check(Evidence(run_of(plain, drop, later), {}), DROPOUT_PART, assignment())
+    assert outcome.fraction == 1.0
+    assert "model #2" in outcome.message and "0.9810" in outcome.message
+
+
+def test_right_architecture_low_accuracy_gets_partial_credit():
+    outcome = run_check(Evidence(run_of(traced(GOOD, acc=0.945)), {}), DROPOUT_PART, assignment())
+    assert 0.5 < outcome.fraction < 0.8
+    assert "0.9450 < 0.9700" in outcome.message
+
+
+def test_no_trained_model_scores_nothing():
+    outcome = run_check(Evidence(run_of(), {}), DROPOUT_PART, assignment())
+    assert outcome.fraction == 0.0 and "no trained model" in outcome.message
+
+
+def test_trained_on_test_set_earns_no_accuracy_points():
+    outcome = run_check(Evidence(run_of(traced(GOOD, acc=0.999, trained_on_test=True)), {}), DROPOUT_PART, assignment())
+    assert outcome.fraction == 0.5 and "test set" in outcome.message
+
+
+def test_quiz_check_uses_hashed_key_and_never_reveals_it():
+    key = quiz.make_key({"3": (1.0, ["1200"])}, salt="s")
+    spec = CheckSpec("q3", "Q3", 1, "quiz", {"question": "3"})
+    lab = assignment(quiz_key=key)
+    right = quiz_check(Evidence(run_of(), {"3": "60000 / 50 = 1,200"}), spec, lab)
+    wrong = quiz_check(Evidence(run_of(), {"3": "600"}), spec, lab)
+    missing = quiz_check(Evidence(run_of(), {}), spec, lab)
+    assert right.fraction == 1.0
+    assert wrong.fraction == 0.0 and "1200" not in wrong.message
+    assert missing.fraction == 0.0 and "no answer" in missing.message
+
+
+def test_custom_check_registered_by_decorator_and_a_crashing_check_is_an_error_line():
+    @check("always-half")
+    def half(evidence, spec, lab):
+        from grader.checks import Outcome
+        return Outcome(0.5, "half")
+
+    @check("broken")
+    def broken(evidence, spec, lab):
+        raise RuntimeError("bug in check")
+
+    assert REGISTRY["always-half"] is half
+    lab = assignment([CheckSpec("a", "A", 2, "always-half"), CheckSpec("b", "B", 1, "broken")])
+    a, b = score(Evidence(run_of(), {}), lab)
+    assert (a.status, a.score) == ("failed", 1.0)
+    assert b.status == "error" and "bug in check" in b.message and b.score == 0

@@ -1,0 +1,90 @@
+"""Real end-to-end runs of the installed command: a real kernel, real TensorFlow, small epochs."""
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import ASSETS, ROOT
+from test_cli import grader
+
+
+def check_json(path, *args, mnist_dir):
+    result = grader("check", str(path), "--json", "--data-dir", str(mnist_dir), *args)
+    assert result.returncode in (0, 1, 2), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def course_report(tmp_path_factory, mnist_dir):
+    """The lecture notebook of 002_*.txt (small epochs), zipped the way students hand it in."""
+    path = tmp_path_factory.mktemp("course") / "submit.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.write(ASSETS / "course_small.ipynb", "Mnist_DNN_TF2.ipynb")
+    return check_json(path, mnist_dir=mnist_dir)
+
+
+def test_course_notebook_is_graded_as_written(course_report):
+    code, doc = course_report
+    assert doc["status"] == "graded" and doc["assignment"] == "lab10-mnist"
+    # every model built into the same variable `model` counts, the XOR one included
+    archs = [r["architecture"] for r in doc["runs"]]
+    assert len(archs) == 6, archs
+    assert archs[-1] == "Dense(512,relu)×8 > Dense(10,softmax)"
+    assert all(r["test_accuracy"] is not None and r["measured_by"] == "grader" for r in doc["runs"])
+    quiz = {c["id"]: c["status"] for c in doc["checks"] if c["id"].startswith("quiz")}
+    assert set(quiz.values()) == {"passed"}
+
+
+def test_raising_cell_is_reported_and_later_cells_still_run(course_report):
+    _, doc = course_report
+    failing = doc["cells"]
+    assert [c["status"] for c in failing] == ["error"]
+    assert failing[0]["error"].startswith("RuntimeError")
+    # the model saved with model.save("test.h5") was reloaded by a later cell without error
+    assert "Visible devices" in failing[0]["error"]
+
+
+def test_measured_accuracy_matches_what_evaluate_printed(course_report):
+    _, doc = course_report
+    dropout_runs = [r for r in doc["runs"] if "Dropout" in r["architecture"]]
+    assert dropout_runs
+    for run in dropout_runs:
+        assert abs(run["test_accuracy"] - run["reported_accuracy"]) <= 0.005
+
+
+def test_module_with_tf_model_is_traced(mnist_dir):
+    code, doc = check_json(ASSETS / "lab10_module.py", mnist_dir=mnist_dir)
+    (run,) = doc["runs"]
+    assert run["model"] == "tf.model" and run["epochs"] == 1 and run["test_accuracy"] > 0.9
+    he_dropout = next(c for c in doc["checks"] if c["id"] == "he-dropout")
+    assert he_dropout["status"] == "passed", he_dropout
+
+
+def test_printing_an_accuracy_is_worth_nothing(mnist_dir):
+    code, doc = check_json(ASSETS / "liar.py", mnist_dir=mnist_dir)
+    assert code == 1 and doc["runs"] == []
+    assert all(c["score"] == 0 for c in doc["checks"] if not c["id"].startswith("quiz"))
+
+
+def test_adam_lr_module_fails_with_a_learning_rate_hint(mnist_dir):
+    code, doc = check_json(ASSETS / "lab10_adam_lr.py", mnist_dir=mnist_dir)
+    assert code == 1
+    (cell,) = doc["cells"]
+    assert "lr" in cell["error"] and "learning_rate" in cell["hint"]
+    _, ko = check_json(ASSETS / "lab10_adam_lr.py", "--lang", "ko", mnist_dir=mnist_dir)
+    assert "learning_rate" in ko["cells"][0]["hint"] and ko["cells"][0]["hint"] != cell["hint"]
+
+
+def test_xor_notebook_passes_lab09(mnist_dir):
+    code, doc = check_json(ASSETS / "xor_small.ipynb", mnist_dir=mnist_dir)
+    assert doc["assignment"] == "lab09-xor"
+    assert code == 0, doc["checks"]
+    assert doc["runs"][0]["test_accuracy"] == 1.0
+
+
+@pytest.mark.slow
+def test_full_course_notebook_passes_reference_quality_parts(mnist_dir):
+    code, doc = check_json(ROOT / "submissions/lab10-course-notebook/submit.zip", mnist_dir=mnist_dir)
+    assert code == 0, doc["checks"]
+    assert doc["score"] == doc["max_score"]

@@ -1,0 +1,56 @@
+import json
+
+import pytest
+
+from grader.assignment import load_all
+from grader.errors import AmbiguousAssignment, AssignmentNotFound
+from grader.locate import locate
+from grader.unpack import unpack
+
+
+def notebook(text):
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": "code", "metadata": {}, "source": text, "outputs": [],
+                                  "execution_count": None}]})
+
+
+def submission(tmp_path, files):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in files.items():
+        (src / name).write_text(text)
+    return unpack(src, tmp_path / "scratch")
+
+
+def test_mnist_notebook_picks_lab10(tmp_path):
+    sub = submission(tmp_path, {"Mnist_DNN_TF2.ipynb": notebook("mnist.load_data()\n# xor warm-up")})
+    found = locate(sub, load_all())
+    assert found.assignment.id == "lab10-mnist" and found.entry.kind == "notebook"
+    assert any("lab10-mnist" in m for m in found.messages)
+
+
+def test_xor_notebook_picks_lab09(tmp_path):
+    sub = submission(tmp_path, {"xor.ipynb": notebook("x = [[0,0],[0,1],[1,0],[1,1]]  # XOR")})
+    assert locate(sub, load_all()).assignment.id == "lab09-xor"
+
+
+def test_no_match_lists_candidates(tmp_path):
+    sub = submission(tmp_path, {"hello.py": "print('hi')"})
+    with pytest.raises(AssignmentNotFound) as info:
+        locate(sub, load_all())
+    assert "lab10-mnist" in info.value.candidates
+
+
+def test_several_matches_are_ambiguous(tmp_path):
+    labs = load_all()
+    twin = [a for a in labs if a.id == "lab10-mnist"][0]
+    from dataclasses import replace
+    sub = submission(tmp_path, {"a.ipynb": notebook("mnist")})
+    with pytest.raises(AmbiguousAssignment) as info:
+        locate(sub, (twin, replace(twin, id="lab10-copy")))
+    assert set(info.value.candidates) == {"lab10-mnist", "lab10-copy"}
+
+
+def test_notebook_preferred_over_module(tmp_path):
+    sub = submission(tmp_path, {"helper.py": "import mnist", "work.ipynb": notebook("mnist")})
+    assert locate(sub, load_all()).entry.relpath == "work.ipynb"

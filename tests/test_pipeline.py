@@ -1,0 +1,83 @@
+"""The pipeline wired end to end with a fake executor (recorded facts, no kernel)."""
+
+import json
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import dense, traced
+
+from grader.assignment import find
+from grader.execute import RunConfig
+from grader.models import CellResult, Entry, Layer, Run
+from grader.pipeline import Options, check_submission
+from grader.report import to_dict
+
+QUIZ = "# Quiz\n1. q\n * 박지성(O), 손흥민(O), 안정환\n2. q\n * Stochastic\n3. q\n * 60000 / 50 = 1,200\n4. q\n * 28 * 28"
+
+
+class FakeExecutor:
+    """Stands in for the kernel: returns a recorded run for whatever entry it is given."""
+
+    def __init__(self, models, cells=(), markdown=(QUIZ,)):
+        self.models, self.cells, self.markdown = models, cells, markdown
+        self.seen: list[Entry] = []
+
+    def run(self, entry: Entry, config: RunConfig) -> Run:
+        self.seen.append(entry)
+        return Run(entry=entry, cells=tuple(self.cells), models=tuple(self.models), markdown=tuple(self.markdown))
+
+
+def notebook_zip(tmp_path: Path) -> Path:
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "source": "mnist.load_data()", "outputs": [],
+                     "execution_count": None}]}
+    path = tmp_path / "submit.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("Mnist_DNN_TF2.ipynb", json.dumps(nb))
+    return path
+
+
+def reference_quality_models():
+    relu = traced([dense(256), dense(256), dense(10, "softmax")], index=0, acc=0.978)
+    he = traced([dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(10, "softmax")], index=1, acc=0.978)
+    drop = traced([dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
+                   Layer("Dropout", rate=0.3), dense(10, "softmax")], index=2, acc=0.982)
+    return [relu, he, drop]
+
+
+def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
+    fake = FakeExecutor(reference_quality_models(),
+                        cells=[CellResult(3, "error", "tf.config...", error="RuntimeError: Visible devices")])
+    report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
+    assert fake.seen[0].relpath == "Mnist_DNN_TF2.ipynb"
+    assert report.assignment == "lab10-mnist" and report.status == "graded"
+    assert report.score == report.max_score == 11 and report.exit_code == 0
+    doc = to_dict(report)
+    assert set(doc) >= {"grader_version", "submission", "sha256", "assignment", "status", "score", "max_score",
+                        "checks", "runs", "cells", "messages", "duration_s"}
+    assert doc["cells"][0]["index"] == 3 and doc["cells"][0]["status"] == "error"
+
+
+def test_printed_accuracy_without_training_earns_no_accuracy_points(tmp_path, mnist_dir):
+    fake = FakeExecutor([], markdown=())
+    report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
+    runs = [c for c in report.checks if c.id in ("relu-mlp", "adam-he", "he-dropout")]
+    assert all(c.score == 0 and c.status == "failed" for c in runs)
+    assert report.exit_code == 1
+
+
+def test_unreadable_zip_is_rejected_with_exit_code_2(tmp_path, mnist_dir):
+    bad = tmp_path / "submit.zip"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    report = check_submission(bad, Options(data_dir=mnist_dir), executor=FakeExecutor([]))
+    assert report.status == "rejected" and report.exit_code == 2
+    assert report.messages and "zip" in report.messages[0].lower()
+
+
+def test_named_assignment_skips_matching(tmp_path, mnist_dir):
+    fake = FakeExecutor([traced([dense(10), dense(1, "sigmoid")], dataset="xor", acc=1.0)], markdown=())
+    report = check_submission(notebook_zip(tmp_path), Options(assignment=find("lab09-xor"), data_dir=mnist_dir),
+                              executor=fake)
+    assert report.assignment == "lab09-xor" and report.score == report.max_score

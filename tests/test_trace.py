@@ -1,0 +1,45 @@
+import json
+
+from grader.trace import read_facts
+
+RECORD = {
+    "index": 0, "method": "fit", "name": "tf.model", "cell": 5, "epochs": 2, "batch_size": 100,
+    "history": {"loss": [0.5, 0.3], "accuracy": [0.9, 0.95]},
+    "layers": [{"kind": "Dense", "units": 256, "activation": "relu", "initializer": "HeNormal"},
+               {"kind": "Dropout", "rate": 0.3}, {"kind": "Dense", "units": 10, "activation": "softmax"}],
+    "params": 203530, "optimizer": "Adam", "learning_rate": 0.001, "dataset": "mnist", "trained_on": "train",
+    "input_shape": [None, 784], "output_shape": [None, 10], "artifact": "model0.keras",
+    "transform": {"scale": 1 / 255, "offset": 0.0, "input_shape": [784]}, "student_evaluate": [0.07, 0.978],
+}
+
+
+def write(tmp_path, facts):
+    (tmp_path / "facts.json").write_text(json.dumps(facts))
+    return tmp_path
+
+
+def test_recorded_fit_becomes_a_traced_model_with_its_cell(tmp_path):
+    (model,), cells, notes = read_facts(write(tmp_path, {"models": [RECORD]}), {5: 12})
+    assert model.name == "tf.model" and model.cell == 12 and model.epochs == 2
+    assert model.architecture() == "Dense(256,relu) > Dropout(0.3) > Dense(10,softmax)"
+    assert model.reported_accuracy == 0.978
+    assert model.test_accuracy is None and model.measured_by == "none"  # the grader measures later
+    assert model.history["accuracy"] == (0.9, 0.95)
+
+
+def test_student_supplied_artifact_paths_are_refused(tmp_path):
+    bad = dict(RECORD, artifact="../../etc/passwd")
+    (model,), _, _ = read_facts(write(tmp_path, {"models": [bad]}), {})
+    assert model.artifact is None
+
+
+def test_malformed_records_are_dropped_with_a_note(tmp_path):
+    models, _, notes = read_facts(write(tmp_path, {"models": ["junk", {"layers": "x"}]}), {})
+    assert models == () and len(notes) == 2
+
+
+def test_unreadable_or_missing_facts_do_not_crash(tmp_path):
+    assert read_facts(tmp_path, {})[0] == ()
+    (tmp_path / "facts.json").write_text("{not json")
+    models, cells, notes = read_facts(tmp_path, {})
+    assert models == () and "unreadable" in notes[0]
