@@ -49,6 +49,8 @@ def check(
     assignments_dir: Optional[Path] = typer.Option(None, "--assignments", help="extra folder of assignments"),
     lang: Optional[str] = typer.Option(None, "--lang", help="ko or en (default: from the locale)"),
     keep: Optional[Path] = typer.Option(None, "--keep", help="keep the unpacked submission and traces here"),
+    quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
+                                                      "accuracy is not judged"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
     from grader import assignment as assignments
@@ -61,7 +63,8 @@ def check(
     try:
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
-                          timeout_s=timeout, lang=_lang(lang), keep_dir=keep)
+                          timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
+                          quick=quick)
         report = check_submission(path, options)
     except GraderError as exc:
         _fail(exc)

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Mapping, Protocol
 
 from grader.errors import ExecutionError, NoEntryPoint
 from grader.models import CellResult, Entry, Run
@@ -36,6 +36,7 @@ class RunConfig:
     run_timeout_s: float = 3600.0
     seed: int = 0
     threads: int = 0  # 0: let TensorFlow decide
+    quick: Mapping[str, int] | None = None  # {"max_epochs", "max_samples"}: cap training (--quick)
 
 
 class Executor(Protocol):
@@ -66,7 +67,8 @@ def student_env(config: RunConfig) -> dict[str, str]:
 def write_runtime_config(config: RunConfig) -> Path:
     path = config.out_dir / "runtime-config.json"
     path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
-                                "seed": config.seed, "threads": config.threads}), encoding="utf-8")
+                                "seed": config.seed, "threads": config.threads,
+                                "quick": dict(config.quick) if config.quick else None}), encoding="utf-8")
     return path
 
 

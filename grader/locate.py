@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -76,9 +77,18 @@ def matches_content(text: str, assignment: Assignment) -> bool:
 
 
 def _text(submission: Submission, relpath: str) -> str:
+    """What the student wrote: a notebook's cell sources (not its outputs or metadata), or the module."""
     path = submission.root / relpath
     try:
         with open(path, "rb") as f:
-            return f.read(_MAX_SCAN_BYTES).decode("utf-8", errors="replace")
+            text = f.read(_MAX_SCAN_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return ""
+    if relpath.endswith(".ipynb"):
+        try:
+            cells = json.loads(text).get("cells", [])
+            return "\n".join("".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                             for c in cells if isinstance(c, dict))
+        except (ValueError, AttributeError, TypeError, KeyError):
+            return text  # not valid JSON: let execution report it
+    return text

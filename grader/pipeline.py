@@ -38,6 +38,10 @@ class Options:
     keep_dir: Path | None = None  # keep scratch and outputs here (for debugging, batch feedback)
     threads: int = 0
     seed: int = 0
+    quick: bool = False  # cap training so a student sees structural problems in well under a minute
+
+
+QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
 
 
 def check_submission(source: Path, options: Options, executor: Executor | None = None) -> Report:
@@ -57,21 +61,21 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             data_path=data_path, out_dir=workdir / "out",
             cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
             run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
-            seed=options.seed, threads=options.threads)
+            seed=options.seed, threads=options.threads, quick=QUICK_CAPS if options.quick else None)
         try:
             run = execute(located.entry, config, executor)
         except SubmissionRejected as exc:
             return rejected(Path(source), str(exc), time.monotonic() - started, options.lang, submission.sha256)
         run = add_hints(measure(run, data_path), options.lang)
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
-        checks = score(Evidence(run, answers), assignment)
+        checks = score(Evidence(run, answers, quick=options.quick), assignment)
         return Report(
             grader_version=__version__, submission=str(source), sha256=submission.sha256,
             assignment=assignment.id, status="graded",
             score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
             checks=checks, runs=run.models, cells=run.cells,
             messages=submission.messages + located.messages + run.messages,
-            duration_s=round(time.monotonic() - started, 2), lang=options.lang)
+            duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick)
     finally:
         if options.keep_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)

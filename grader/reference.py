@@ -9,6 +9,7 @@ architecture rules, in the assignment's `reference.json`.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -45,12 +46,15 @@ def reference_solution(assignment: Assignment) -> Path:
 def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_s: float | None = None) -> Run:
     data_path = find_mnist(data_dir)
     work = Path(tempfile.mkdtemp(prefix="grader-reference-"))
-    submission = unpack(reference_solution(assignment), work / "submission")
-    entry, _ = pick_entry(submission, assignment)
-    config = RunConfig(data_path=data_path, out_dir=work / "out",
-                       cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
-                       run_timeout_s=timeout_s or assignment.limits.run_timeout_s)
-    return measure(execute(entry, config), data_path)
+    try:
+        submission = unpack(reference_solution(assignment), work / "submission")
+        entry, _ = pick_entry(submission, assignment)
+        config = RunConfig(data_path=data_path, out_dir=work / "out",
+                           cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
+                           run_timeout_s=timeout_s or assignment.limits.run_timeout_s)
+        return measure(execute(entry, config), data_path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
@@ -68,8 +72,10 @@ def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
     return tuple(found)
 
 
-def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path:
+def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path | None:
     path = assignment.root / "reference.json"
+    if not found:
+        return None
     data = {f.name: {"accuracy": round(f.accuracy, 4), "model": f.model, "epochs": f.epochs,
                      "recorded": time.strftime("%Y-%m-%d")} for f in found if f.accuracy is not None}
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -12,12 +12,16 @@ _TEXT = {
            "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
            "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
-           "none": "No model was trained.", "notes": "Notes", "cell": "cell", "quick": ""},
+           "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
+           "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
+                    "Run without --quick for the grade."},
     "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
            "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
            "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
-           "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "quick": ""},
+           "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
+           "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
+                    "점수는 --quick 없이 실행해야 나옵니다."},
 }
 _STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
 
@@ -38,6 +42,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                    "traceback": c.traceback} for c in report.cells if c.status != "ok"],
         "messages": list(report.messages),
         "duration_s": report.duration_s,
+        "quick": report.quick,
     }
 
 
@@ -55,7 +60,7 @@ def _run_dict(model: TracedModel) -> dict[str, Any]:
         "epochs": model.epochs, "batch_size": model.batch_size, "steps": model.steps,
         "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
         "measure_note": model.measure_note, "reported_accuracy": model.reported_accuracy,
-        "trained_on_test": model.trained_on_test,
+        "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
         "history": {k: list(v) for k, v in model.history.items()},
     }
 
@@ -94,6 +99,8 @@ def render(report: Report, console) -> None:
                 acc = Text(f"{acc} (test set!)", style="red")
             reported = f"{m.reported_accuracy:.4f}" if m.reported_accuracy is not None else ""
             epochs = str(m.epochs) if m.method == "fit" else f"{m.steps} steps"
+            if m.capped.get("epochs"):
+                epochs += f" ({t['of']} {m.capped['epochs']})"
             lr = f" {m.learning_rate:g}" if m.learning_rate else ""
             where = f"{m.name}\n{t['cell']} {m.cell}" if m.cell is not None else m.name
             runs.add_row(str(m.index + 1), where, m.architecture() or "—",
@@ -122,6 +129,9 @@ def render(report: Report, console) -> None:
         console.print(Text(t["notes"], style="bold"))
         for message in report.messages:
             console.print(Text(f"  • {message}", style="dim"))
+    if report.quick:
+        skipped = sum(c.status == "skipped" for c in report.checks)
+        console.print(Text(t["quick"].format(n=skipped), style="yellow"))
     style = "bold green" if report.passed else "bold yellow"
     console.print(Text(f"{t['total']}: {report.score:g} / {report.max_score:g}   ({report.duration_s:.0f} s)", style=style))
 

@@ -83,6 +83,8 @@ def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[
         reported_accuracy=_reported(raw.get("student_evaluate")),
         artifact=_artifact(raw.get("artifact")),
         transform={k: transform[k] for k in ("scale", "offset", "input_shape") if k in transform},
+        capped={k: v for k, v in (raw.get("capped") or {}).items() if k in ("epochs", "samples")}
+        if isinstance(raw.get("capped"), dict) else {},
     )
 
 

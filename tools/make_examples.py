@@ -94,6 +94,10 @@ MNIST_CELLS = [
     new_code_cell("a = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\nb = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\nc = tf.matmul(a, b)\nc"),
 ]
 
+# Not in 002_*.txt, but in most Colab notebooks students hand in; it raises off Colab. The notes'
+# own raising cell (set_visible_devices) raises only where a GPU was initialised, not on a CPU host.
+COLAB = [new_code_cell("from google.colab import drive\ndrive.mount('/content/drive')")]
+
 QUIZ = new_markdown_cell(
     "# Quiz\n\n1. dropout 설명에서 나온 축구선수가 아닌 것은?\n * 박지성(O), 손흥민(O), 안정환\n"
     "2. SGD에서 S는 무엇의 약자인가?\n * Stochastic\n\n"
@@ -153,6 +157,63 @@ print("Accuracy: 0.98")
 '''
 
 
+# The 000_*.txt style: a subclassed tf.keras.Model trained by a GradientTape loop (TF2 spelling).
+SUBCLASSED_LOOP = [
+    new_code_cell(
+        "import tensorflow as tf\nimport numpy as np\nfrom tensorflow.keras.utils import to_categorical\n"
+        "from tensorflow.keras.datasets import mnist\n\n"
+        "def load_mnist():\n"
+        "    (train_data, train_labels), (test_data, test_labels) = mnist.load_data()\n"
+        "    train_data = np.expand_dims(train_data, axis=-1) # [N, 28, 28] -> [N, 28, 28, 1]\n"
+        "    test_data = np.expand_dims(test_data, axis=-1)\n"
+        "    train_data, test_data = train_data.astype(np.float32) / 255.0, test_data.astype(np.float32) / 255.0\n"
+        "    train_labels = to_categorical(train_labels, 10)\n"
+        "    test_labels = to_categorical(test_labels, 10)\n"
+        "    return train_data, train_labels, test_data, test_labels"),
+    new_code_cell(
+        "def flatten():\n    return tf.keras.layers.Flatten()\n\n"
+        "def dense(label_dim, weight_init):\n    return tf.keras.layers.Dense(units=label_dim, use_bias=True, kernel_initializer=weight_init)\n\n"
+        "def relu():\n    return tf.keras.layers.Activation(tf.keras.activations.relu)\n\n"
+        "class create_model(tf.keras.Model):\n"
+        "    def __init__(self, label_dim):\n"
+        "        super(create_model, self).__init__()\n"
+        "        weight_init = tf.keras.initializers.glorot_uniform()\n"
+        "        self.model = tf.keras.Sequential()\n"
+        "        self.model.add(flatten()) # [N, 28, 28, 1] -> [N, 784]\n"
+        "        for i in range(2):\n"
+        "            self.model.add(dense(256, weight_init))\n"
+        "            self.model.add(relu())\n"
+        "        self.model.add(dense(label_dim, weight_init))\n\n"
+        "    def call(self, x, training=None, mask=None):\n"
+        "        x = self.model(x)\n"
+        "        return x"),
+    new_code_cell(
+        "def loss_fn(model, images, labels):\n"
+        "    logits = model(images, training=True)\n"
+        "    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=labels))\n\n"
+        "def accuracy_fn(model, images, labels):\n"
+        "    logits = model(images, training=False)\n"
+        "    prediction = tf.equal(tf.argmax(logits, -1), tf.argmax(labels, -1))\n"
+        "    return tf.reduce_mean(tf.cast(prediction, tf.float32))\n\n"
+        "def grad(model, images, labels):\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        loss = loss_fn(model, images, labels)\n"
+        "    return tape.gradient(loss, model.variables)"),
+    new_code_cell(
+        "train_x, train_y, test_x, test_y = load_mnist()\n"
+        "learning_rate = 0.001\nbatch_size = 128\ntraining_epochs = 1\n"
+        "train_dataset = tf.data.Dataset.from_tensor_slices((train_x[:{samples}], train_y[:{samples}])).\\\n"
+        "    shuffle(buffer_size=100000).\\\n    batch(batch_size, drop_remainder=True)\n"
+        "network = create_model(10)\n"
+        "optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)\n"
+        "for epoch in range(training_epochs):\n"
+        "    for idx, (train_input, train_label) in enumerate(train_dataset):\n"
+        "        grads = grad(network, train_input, train_label)\n"
+        "        optimizer.apply_gradients(zip(grads, network.variables))\n"
+        "print('test accuracy', float(accuracy_fn(network, test_x, test_y)))"),
+]
+
+
 def fill(cells, **values):
     out = []
     for cell in cells:
@@ -165,6 +226,8 @@ def fill(cells, **values):
 
 def notebook(cells) -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
+    for i, cell in enumerate(nb.cells):  # stable ids: regenerating must not churn the files
+        cell.id = f"cell-{i}"
     nb.metadata.update({"colab": {"name": "Mnist_DNN_TF2.ipynb"}, "kernelspec": {"name": "python3", "display_name": "Python 3"}})
     return nb
 
@@ -178,7 +241,7 @@ def write_zip(path: Path, members: dict[str, bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
-            zf.writestr(name, data)
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2023, 5, 19, 12, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def main() -> None:
@@ -188,18 +251,19 @@ def main() -> None:
     write_nb(ROOT / "reference/lab10-mnist.ipynb", notebook(fill(MNIST_CELLS, **full) + [QUIZ]))
     write_nb(ROOT / "reference/lab09-xor.ipynb", notebook(fill(XOR_CELLS, **full)))
     # the whole lecture notebook of 002_*.txt, as students hand it in
-    course = notebook(fill(XOR_CELLS + MNIST_CELLS, **full) + [QUIZ])
+    course = notebook(fill(XOR_CELLS + COLAB + MNIST_CELLS, **full) + [QUIZ])
     write_zip(ROOT / "submissions/lab10-course-notebook/submit.zip",
               {"Mnist_DNN_TF2.ipynb": nbformat.writes(course).encode()})
     # typical mistakes: a module with Adam(lr=...), TF1 leftovers and a half-finished quiz
     mistakes = LAB10_MODULE.format(epochs=1, lr_arg="lr")
     write_zip(ROOT / "submissions/lab10-typical-mistakes/submit.zip", {"lab10.py": mistakes.encode()})
     # test assets: the same shapes, with small epochs
-    write_nb(ROOT / "tests/assets/course_small.ipynb", notebook(fill(XOR_CELLS + MNIST_CELLS, **small) + [QUIZ]))
+    write_nb(ROOT / "tests/assets/course_small.ipynb", notebook(fill(XOR_CELLS + COLAB + MNIST_CELLS, **small) + [QUIZ]))
     (ROOT / "tests/assets/lab10_adam_lr.py").write_text(LAB10_MODULE.format(epochs=1, lr_arg="lr"), encoding="utf-8")
     (ROOT / "tests/assets/lab10_module.py").write_text(LAB10_MODULE.format(epochs=1, lr_arg="learning_rate"), encoding="utf-8")
     (ROOT / "tests/assets/liar.py").write_text(LIAR, encoding="utf-8")
     write_nb(ROOT / "tests/assets/xor_small.ipynb", notebook(fill(XOR_CELLS, xor_epochs=1500)))
+    write_nb(ROOT / "tests/assets/subclassed_loop.ipynb", notebook(fill(SUBCLASSED_LOOP, samples=12800)))
 
 
 if __name__ == "__main__":
