@@ -67,10 +67,9 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
     if not models:
         return Outcome(0.0, "no trained model was found: the grader only counts models that model.fit "
                             "(or a training loop with a Keras optimizer) actually trained")
-    threshold = threshold_of(spec, assignment)
-    judged_later = evidence.quick and threshold is not None
-    if judged_later:
-        threshold = None  # capped training says nothing about the accuracy the full run reaches
+    # capped training says nothing about the accuracy the full run reaches: judge it later
+    judged_later = evidence.quick and spec.params.get("min_accuracy") is not None
+    threshold = None if judged_later else threshold_of(spec, assignment)
     weight = float(spec.params.get("accuracy_weight", 0.5)) if threshold is not None else 0.0
     best: tuple[float, float, TracedModel, list[Criterion]] | None = None
     for model in models:
@@ -101,6 +100,83 @@ def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:
     if acc_part is None:
         return arch_part
     return (1.0 - weight) * arch_part + weight * acc_part
+
+
+@check("compare")
+def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """Two runs the way the notes compare them: `a` (baseline) and `b`, e.g. sigmoid vs ReLU.
+
+    `expect`: "b_better_accuracy" (b's measured accuracy > a's + margin) or "b_lower_loss"
+    (b's last training loss < a's). `same_shape` asks for equal hidden layer widths.
+    """
+    a_rules, b_rules = spec.params["a"], spec.params["b"]
+    a_label, b_label = spec.params.get("a_label", "a"), spec.params.get("b_label", "b")
+    dataset = spec.params.get("dataset", assignment.dataset)
+    models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
+    a_side = [m for m in models if all(c.ok for c in architecture_criteria(m, a_rules))]
+    b_side = [m for m in models if all(c.ok for c in architecture_criteria(m, b_rules))]
+    missing = [label for label, side in ((a_label, a_side), (b_label, b_side)) if not side]
+    if missing:
+        return Outcome(0.0, f"no {' and no '.join(missing)} run was found to compare")
+    pairs = [(a, b) for a in a_side for b in b_side if a is not b
+             and (not spec.params.get("same_shape") or _widths(a) == _widths(b))]
+    if not pairs:
+        return Outcome(0.25, f"the {a_label} and {b_label} runs differ in shape; the notes compare nets of the same shape")
+    if evidence.quick and any(m.capped for pair in pairs for m in pair):
+        return Outcome(0.0, f"{a_label} and {b_label} runs found; their comparison is not judged in --quick mode",
+                       status="skipped")
+    expect, margin = spec.params.get("expect", "b_better_accuracy"), float(spec.params.get("margin", 0.0))
+    judged = [(a, b, _compare(a, b, expect, margin)) for a, b in pairs]
+    a, b, (ok, detail) = max(judged, key=lambda j: (j[2][0], j[1].index))
+    text = f"{a_label} #{a.index + 1} vs {b_label} #{b.index + 1}: {detail}"
+    return Outcome(1.0 if ok else 0.5, text)
+
+
+def _widths(model: TracedModel) -> tuple:
+    from grader.rules import blocks_of
+
+    return tuple(b.units for b in blocks_of(model.layers)[:-1])
+
+
+def _compare(a: TracedModel, b: TracedModel, expect: str, margin: float) -> tuple[bool, str]:
+    if expect == "b_lower_loss":
+        la, lb = (m.history.get("loss", (None,))[-1] for m in (a, b))
+        if la is None or lb is None:
+            return False, "no training loss recorded to compare"
+        return lb < la - margin, f"last training loss {la:.4f} vs {lb:.4f}"
+    if a.test_accuracy is None or b.test_accuracy is None:
+        return False, "accuracy could not be measured for both"
+    return b.test_accuracy > a.test_accuracy + margin, f"measured test accuracy {a.test_accuracy:.4f} vs {b.test_accuracy:.4f}"
+
+
+@check("save_load")
+def save_load_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """A trained model saved with model.save(...) and read back with load_model(...)."""
+    run = evidence.run
+    both = sorted(set(run.saves) & set(run.loads))
+    if both:
+        return Outcome(1.0, f"saved and loaded back: {', '.join(both)}")
+    if run.saves:
+        return Outcome(0.5, f"saved {', '.join(sorted(set(run.saves)))} but never loaded it back with load_model")
+    return Outcome(0.0, "no model.save(...) call ran")
+
+
+@check("function")
+def function_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """Raw tf.Variable code: the named prediction function, called by the grader on the truth table."""
+    names = spec.params.get("functions", [])
+    found = [m for m in evidence.run.models if m.function in names]
+    if not found:
+        return Outcome(0.0, f"no function named {' or '.join(names)} was found after the run")
+    threshold = float(spec.params.get("min_accuracy", 1.0))
+    best = max(found, key=lambda m: m.test_accuracy or 0.0)
+    if best.test_accuracy is None:
+        return Outcome(0.0, best.measure_note or f"{best.function}() could not be called")
+    ok = best.test_accuracy >= threshold
+    detail = f"{best.function}() on the XOR truth table: accuracy {best.test_accuracy:.2f}"
+    if not best.steps:
+        return Outcome(0.0, detail + ", but no optimizer step updated its variables")
+    return Outcome(1.0 if ok else 0.3, detail + ("" if ok else f" < {threshold:.2f}"))
 
 
 @check("quiz")

@@ -124,26 +124,59 @@ def reference(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
     write: bool = typer.Option(True, "--write/--no-write", help="record the figures in the assignment's reference.json"),
 ) -> None:
-    """Retrain the reference solutions and record the accuracies thresholds derive from."""
+    """Retrain the reference solutions; print each measured accuracy beside the published one."""
     from rich.table import Table
+    from rich.text import Text
 
     from grader import reference as ref
     from grader.assignment import find, load_all
 
+    table = Table("assignment", "part", "reference model", "epochs", "measured", "published", "gap (points)",
+                  title="Reference runs (fixed seeds) vs the figures the course materials publish")
     try:
         labs = [find(lab)] if lab else list(load_all())
-        table = Table("assignment", "figure", "reference model", "epochs", "measured")
         for assignment in labs:
-            run = ref.run_reference(assignment, data_dir)
-            found = ref.figures(run, assignment)
+            found = ref.figures(ref.run_reference(assignment, data_dir), assignment)
             for f in found:
+                gap = f.gap
+                gap_text = Text("—" if gap is None else f"{gap:+.2f}", style="red" if gap is not None and gap > 1 else "")
                 table.add_row(assignment.id, f.name, f.model, str(f.epochs),
-                              "—" if f.accuracy is None else f"{f.accuracy:.4f}")
+                              "—" if f.accuracy is None else f"{f.accuracy:.4f}",
+                              "—" if f.published is None else f"{f.published:.4f}", gap_text)
             if write:
                 ref.write_figures(assignment, found)
     except GraderError as exc:
         _fail(exc)
     Console().print(table)
+
+
+@app.command()
+def validate(
+    lab: str = typer.Argument(..., help="assignment id or folder"),
+    quick: bool = typer.Option(False, "--quick", help="cap training; accuracy parts are then not judged"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check an assignment's files and grade its reference solution, which must score full marks."""
+    from grader import assignment as assignments
+    from grader.pipeline import Options, check_submission
+    from grader.reference import reference_solution
+    from grader.report import render, to_json
+
+    try:
+        chosen = assignments.find(lab)
+        report = check_submission(reference_solution(chosen), Options(assignment=chosen, data_dir=data_dir,
+                                                                      quick=quick, lang="en"))
+    except GraderError as exc:
+        _fail(exc)
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render(report, Console())
+        verdict = "valid: the reference solution passes every check" if report.passed else \
+            "INVALID: the reference solution does not pass every check"
+        Console().print(verdict, style="bold green" if report.passed else "bold red")
+    raise typer.Exit(0 if report.passed else 1)
 
 
 @app.command()

@@ -37,6 +37,7 @@ class RunConfig:
     seed: int = 0
     threads: int = 0  # 0: let TensorFlow decide
     quick: Mapping[str, int] | None = None  # {"max_epochs", "max_samples"}: cap training (--quick)
+    predict_functions: tuple[str, ...] = ()  # raw tf.Variable code: functions to call on the XOR table
 
 
 class Executor(Protocol):
@@ -68,7 +69,8 @@ def write_runtime_config(config: RunConfig) -> Path:
     path = config.out_dir / "runtime-config.json"
     path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
                                 "seed": config.seed, "threads": config.threads,
-                                "quick": dict(config.quick) if config.quick else None}), encoding="utf-8")
+                                "quick": dict(config.quick) if config.quick else None,
+                                "predict_functions": list(config.predict_functions)}), encoding="utf-8")
     return path
 
 
@@ -113,7 +115,7 @@ class NotebookExecutor:
             if stripped:
                 messages.append(f"cell {index}: package installs (!pip ...) are not run; the grader provides TensorFlow")
             work.cells.append(nbformat.v4.new_code_cell(source))
-        work.cells.append(nbformat.v4.new_code_cell("__grader.finalize()"))
+        work.cells.append(nbformat.v4.new_code_cell("__grader.finalize(globals())"))
 
         client = NotebookClient(
             work, timeout=int(config.cell_timeout_s), allow_errors=True, interrupt_on_timeout=True,
@@ -171,12 +173,13 @@ class NotebookExecutor:
             if not results:
                 raise ExecutionError(f"could not run the notebook: {type(exc).__name__}: {exc}") from exc
             messages.append(f"execution stopped early: {type(exc).__name__}: {exc}")
-        models, _, notes = read_facts(config.out_dir, counts)
+        facts = read_facts(config.out_dir, counts)
         if timed_out:
             messages.append(f"the whole run hit its time limit of {config.run_timeout_s:g} s; later cells were skipped")
-        return Run(entry=entry, cells=tuple(results), models=models, markdown=markdown,
+        return Run(entry=entry, cells=tuple(results), models=facts.models, markdown=markdown,
                    duration_s=time.monotonic() - started, timed_out=timed_out,
-                   messages=tuple(messages) + notes, output_dir=config.out_dir)
+                   messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
+                   saves=facts.saves, loads=facts.loads)
 
 
 def _kernel_manager_class():
@@ -278,7 +281,8 @@ class ScriptExecutor:
                 timed_out = True
                 _kill_tree(proc.pid)
                 proc.wait()
-        models, cells, notes = read_facts(config.out_dir, {})
+        facts = read_facts(config.out_dir, {})
+        cells = facts.cells
         if timed_out:
             limit = min(config.run_timeout_s, config.cell_timeout_s)
             cells = (CellResult(0, "timeout", entry.path.read_text(errors="replace"),
@@ -289,6 +293,7 @@ class ScriptExecutor:
             cells = (CellResult(0, "error", entry.path.read_text(errors="replace"),
                                 error=f"the module's process ended abnormally (exit code {proc.returncode})",
                                 traceback=tail),)
-        return Run(entry=entry, cells=cells, models=models, markdown=(),
+        return Run(entry=entry, cells=cells, models=facts.models, markdown=(),
                    duration_s=time.monotonic() - started, timed_out=timed_out,
-                   messages=tuple(messages) + notes, output_dir=config.out_dir)
+                   messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
+                   saves=facts.saves, loads=facts.loads)

@@ -64,20 +64,21 @@ def pick_entry(submission: Submission, assignment: Assignment) -> tuple[Entry | 
 
 
 def matches_content(text: str, assignment: Assignment) -> bool:
+    """`match_any`: one word present; `match_all`: every entry present, `a|b` meaning either;
+    entries starting with `!` (from `match_none`) must all be absent."""
     text = text.lower()
     if assignment.match_any and not any(word in text for word in assignment.match_any):
         return False
-    for word in assignment.match_all:
-        if word.startswith("!"):
-            if word[1:] in text:
-                return False
-        elif word not in text:
+    for entry in assignment.match_all:
+        absent = entry.startswith("!")
+        present = any(word in text for word in entry.lstrip("!").split("|"))
+        if present == absent:
             return False
     return True
 
 
 def _text(submission: Submission, relpath: str) -> str:
-    """What the student wrote: a notebook's cell sources (not its outputs or metadata), or the module."""
+    """The student's code: a notebook's code cells (not markdown, outputs or metadata), or the module."""
     path = submission.root / relpath
     try:
         with open(path, "rb") as f:
@@ -88,7 +89,7 @@ def _text(submission: Submission, relpath: str) -> str:
         try:
             cells = json.loads(text).get("cells", [])
             return "\n".join("".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                             for c in cells if isinstance(c, dict))
+                             for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
         except (ValueError, AttributeError, TypeError, KeyError):
             return text  # not valid JSON: let execution report it
     return text

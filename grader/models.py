@@ -96,6 +96,7 @@ class TracedModel:
     cell: int | None = None  # notebook cell index where training happened
     steps: int = 0  # optimizer steps seen in a custom loop
     dataset: str = "unknown"  # "mnist" | "xor" | "unknown"
+    function: str | None = None  # raw tf.Variable code: the prediction function the grader called
     trained_on_test: bool = False
     test_accuracy: float | None = None  # measured by the grader, never reported by the student
     measured_by: MeasuredBy = "none"
@@ -135,6 +136,8 @@ class Run:
     timed_out: bool = False
     messages: tuple[str, ...] = ()
     output_dir: Path | None = None  # where the runtime left facts and saved models
+    saves: tuple[str, ...] = ()  # file names the code passed to model.save
+    loads: tuple[str, ...] = ()  # file names the code passed to load_model
 
     @property
     def failing_cells(self) -> tuple[CellResult, ...]:
@@ -175,6 +178,11 @@ class Assignment:
     @property
     def max_score(self) -> float:
         return float(sum(c.points for c in self.checks))
+
+    @property
+    def predict_functions(self) -> tuple[str, ...]:
+        """Prediction functions of raw tf.Variable code that `function` checks ask the runtime to call."""
+        return tuple(name for c in self.checks if c.kind == "function" for name in c.params.get("functions", []))
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             data_path=data_path, out_dir=workdir / "out",
             cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
             run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
-            seed=options.seed, threads=options.threads, quick=QUICK_CAPS if options.quick else None)
+            seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
+            predict_functions=assignment.predict_functions)
         try:
             run = execute(located.entry, config, executor)
         except SubmissionRejected as exc:
@@ -79,6 +80,14 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
     finally:
         if options.keep_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def rejected(source: Path, why: str, duration: float, lang: Lang, sha256: str | None = None) -> Report:

@@ -31,6 +31,14 @@ class Figure:
     accuracy: float | None
     model: str  # the reference model it came from
     epochs: int
+    published: float | None = None  # what the course materials print for this part
+
+    @property
+    def gap(self) -> float | None:
+        """Points (percent) below the published figure; positive means the reference is worse."""
+        if self.accuracy is None or self.published is None:
+            return None
+        return round((self.published - self.accuracy) * 100, 2)
 
 
 def reference_solution(assignment: Assignment) -> Path:
@@ -51,7 +59,8 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
         entry, _ = pick_entry(submission, assignment)
         config = RunConfig(data_path=data_path, out_dir=work / "out",
                            cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
-                           run_timeout_s=timeout_s or assignment.limits.run_timeout_s)
+                           run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
+                           predict_functions=assignment.predict_functions)
         return measure(execute(entry, config), data_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -62,21 +71,25 @@ def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
     found = []
     for spec in assignment.checks:
         name = spec.params.get("min_accuracy")
-        if spec.kind != "run" or not isinstance(name, str):
+        if spec.kind != "run" or not isinstance(name, (str, int, float)):
             continue
+        name = name if isinstance(name, str) else spec.id
         fitting = [m for m in run.models
                    if m.test_accuracy is not None and all(c.ok for c in architecture_criteria(m, spec.params))]
         best = max(fitting, key=lambda m: m.test_accuracy, default=None)
+        published = spec.params.get("published")
         found.append(Figure(name, best.test_accuracy if best else None,
-                            f"#{best.index + 1} {best.architecture()}" if best else "none", best.epochs if best else 0))
+                            f"#{best.index + 1} {best.architecture()}" if best else "none", best.epochs if best else 0,
+                            float(published) if isinstance(published, (int, float)) else None))
     return tuple(found)
 
 
 def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path | None:
     path = assignment.root / "reference.json"
-    if not found:
-        return None
     data = {f.name: {"accuracy": round(f.accuracy, 4), "model": f.model, "epochs": f.epochs,
-                     "recorded": time.strftime("%Y-%m-%d")} for f in found if f.accuracy is not None}
+                     "published": f.published, "recorded": time.strftime("%Y-%m-%d")}
+            for f in found if f.accuracy is not None}
+    if not data:
+        return None
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

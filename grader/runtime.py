@@ -36,6 +36,8 @@ class _State:
         self.objects: dict[int, Any] = {}  # id(model) -> model, kept alive so overwritten models still count
         self.loops: dict[tuple, dict[str, Any]] = {}  # custom loops by (optimizer, variables)
         self.cells: list[dict[str, Any]] = []
+        self.saves: list[dict[str, Any]] = []
+        self.loads: list[dict[str, Any]] = []
         self.call_samples: dict[int, Any] = {}  # id(model) -> first training batch it was called on
         self.notes: list[str] = []
         self.in_fit = 0
@@ -43,7 +45,8 @@ class _State:
         self._image_rows: dict[bytes, str] | None = None
 
     def write(self) -> None:
-        facts = {"models": self.records, "cells": self.cells, "notes": self.notes[-50:]}
+        facts = {"models": self.records, "cells": self.cells, "notes": self.notes[-50:],
+                 "saves": self.saves[-100:], "loads": self.loads[-100:]}
         tmp = self.out_dir / "facts.json.tmp"
         tmp.write_text(json.dumps(facts, default=_jsonable), encoding="utf-8")
         os.replace(tmp, self.out_dir / "facts.json")
@@ -88,13 +91,19 @@ def install(config_path: str) -> None:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
         tf.config.threading.set_inter_op_parallelism_threads(max(1, threads))
     keras.utils.set_random_seed(seed)
+    try:  # same submission, same grade: deterministic kernels where TensorFlow has them
+        tf.config.experimental.enable_op_determinism()
+    except Exception as exc:
+        _state.notes.append(f"op determinism unavailable: {exc!r}")
     _serve_mnist(keras)
     _patch_training(keras, tf)
+    _patch_saving(keras)
     _state.write()
 
 
-def finalize() -> None:
-    """Describe and save the models trained by custom loops; write the facts."""
+def finalize(namespace: dict[str, Any] | None = None) -> None:
+    """Describe and save the models trained by custom loops, call the assignment's named
+    prediction functions on the truth table; write the facts."""
     if _state is None:
         return
     for loop in list(_state.loops.values()):
@@ -102,7 +111,36 @@ def finalize() -> None:
             _record_loop(loop)
         except Exception as exc:  # never fail the student's run because tracing failed
             _state.notes.append(f"could not describe a custom training loop: {exc!r}")
+    for name in _state.config.get("predict_functions") or []:
+        _guard(_record_function, name, namespace or {})
     _state.write()
+
+
+def _record_function(name: str, namespace: dict[str, Any]) -> None:
+    """Raw tf.Variable code has no model object: measure the student's own prediction function."""
+    from grader.testsets import XOR_X, XOR_Y
+
+    target: Any = namespace
+    for part in name.split("."):
+        target = target.get(part) if isinstance(target, dict) else getattr(target, part, None)
+        if target is None:
+            return
+    if not callable(target):
+        return
+    import tensorflow as tf
+
+    x = tf.constant(XOR_X)
+    try:
+        outputs = target(x)
+    except TypeError:
+        outputs = target(x, 0)  # Lab 09-2 style: neural_net(features, step)
+    acc = accuracy(_numpy(outputs), XOR_Y)
+    _state.records.append({
+        "index": len(_state.records), "name": f"{name}()", "method": "custom_loop", "function": name,
+        "dataset": "xor", "layers": [], "history": {}, "epochs": 0,
+        "steps": sum(loop["steps"] for loop in _state.loops.values() if loop["model"] is None),
+        "in_process_accuracy": acc,
+        "measure_note": f"measured by calling {name}() on the XOR truth table inside the student process"})
 
 
 # --- data -----------------------------------------------------------------------------
@@ -185,6 +223,43 @@ def _patch_training(keras, tf) -> None:
     model_cls.evaluate = evaluate
     model_cls.__call__ = call
     optimizer_cls.apply_gradients = apply_gradients
+
+
+def _patch_saving(keras) -> None:
+    """Record model.save(...) and load_model(...) so the save/load part is judged on what ran."""
+    import keras.src.saving.saving_api as saving_api
+
+    model_cls = keras.Model
+    original_save = model_cls.save
+    original_load = saving_api.load_model
+
+    def save(self, filepath, *args, **kwargs):
+        result = original_save(self, filepath, *args, **kwargs)
+        record = _state.by_model.get(id(self))
+        _state.saves.append({"file": os.path.basename(str(filepath)), "model": record["index"] if record else None})
+        _guard(_state.write)
+        return result
+
+    def load_model(filepath, *args, **kwargs):
+        model = original_load(filepath, *args, **kwargs)
+        _state.loads.append({"file": os.path.basename(str(filepath))})
+        _guard(_state.write)
+        return model
+
+    model_cls.save = save
+    saving_api.load_model = load_model
+    for module in (keras.models, keras.saving, _tf_keras_models()):
+        if module is not None and hasattr(module, "load_model"):
+            module.load_model = load_model
+
+
+def _tf_keras_models():
+    try:
+        import keras._tf_keras.keras.models as tf_keras_models
+
+        return tf_keras_models
+    except ImportError:
+        return None
 
 
 def _guard(fn, *args) -> None:
@@ -512,14 +587,18 @@ def _jsonable(obj):
 
 def run_script(config_path: str, script: str) -> int:
     """Run a student module as `__main__` with tracing installed; record it as one cell."""
-    import runpy
+    import types
 
     install(config_path)
     source = Path(script).read_text(encoding="utf-8", errors="replace")
     cell: dict[str, Any] = {"index": 0, "status": "ok", "source": source}
     sys.argv = [script]
+    module = types.ModuleType("__main__")
+    module.__file__ = script
+    sys.modules["__main__"] = module  # the module's globals outlive an exception, for finalize()
+    namespace = module.__dict__
     try:
-        runpy.run_path(script, run_name="__main__")
+        exec(compile(source, script, "exec"), namespace)
     except SystemExit as exc:
         if exc.code not in (None, 0):
             cell.update(status="error", error=f"SystemExit: {exc.code}")
@@ -527,7 +606,7 @@ def run_script(config_path: str, script: str) -> int:
         cell.update(status="error", error=f"{type(exc).__name__}: {exc}"[:500],
                     traceback=_student_traceback(exc, script))
     _state.cells.append(cell)
-    finalize()
+    finalize(namespace)
     return 0
 
 

@@ -7,6 +7,7 @@ a malformed record is dropped with a note instead of crashing the grader.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -15,19 +16,28 @@ from grader.models import CellResult, Layer, TracedModel
 MAX_FACTS_BYTES = 20 * 2**20
 
 
-def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> tuple[tuple[TracedModel, ...], tuple[CellResult, ...], tuple[str, ...]]:
-    """(models, module cells, notes) from `out_dir/facts.json`; execution counts mapped to cell indices."""
+@dataclass(frozen=True)
+class Facts:
+    models: tuple[TracedModel, ...] = ()
+    cells: tuple[CellResult, ...] = ()  # only for modules: the runtime reports the module as one cell
+    notes: tuple[str, ...] = ()
+    saves: tuple[str, ...] = ()  # file names passed to model.save
+    loads: tuple[str, ...] = ()  # file names passed to load_model
+
+
+def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> Facts:
+    """What the runtime recorded in `out_dir/facts.json`; execution counts mapped to cell indices."""
     path = Path(out_dir) / "facts.json"
     if not path.is_file():
-        return (), (), ("no training was traced (the grader's runtime left no facts)",)
+        return Facts(notes=("no training was traced (the grader's runtime left no facts)",))
     if path.stat().st_size > MAX_FACTS_BYTES:
-        return (), (), ("the trace file was too large and was ignored",)
+        return Facts(notes=("the trace file was too large and was ignored",))
     try:
         facts = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return (), (), ("the trace file was unreadable and was ignored",)
+        return Facts(notes=("the trace file was unreadable and was ignored",))
     if not isinstance(facts, dict):
-        return (), (), ("the trace file was malformed and was ignored",)
+        return Facts(notes=("the trace file was malformed and was ignored",))
     notes: list[str] = []
     models = []
     for raw in facts.get("models", []) if isinstance(facts.get("models"), list) else []:
@@ -40,10 +50,19 @@ def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> tuple[tuple[T
         if isinstance(raw, dict) and raw.get("status") in ("ok", "error", "timeout"):
             cells.append(CellResult(int(raw.get("index", 0)), raw["status"], _str(raw.get("source")) or "",
                                     error=_str(raw.get("error")), traceback=_str(raw.get("traceback"))))
-    for note in facts.get("notes", []) if isinstance(facts.get("notes"), list) else []:
+    for note in _list(facts, "notes"):
         if isinstance(note, str):
             notes.append(note[:300])
-    return tuple(models), tuple(cells), tuple(notes)
+    return Facts(tuple(models), tuple(cells), tuple(notes), _files(facts, "saves"), _files(facts, "loads"))
+
+
+def _list(facts: Mapping[str, Any], key: str) -> list:
+    value = facts.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _files(facts: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(str(e["file"])[:200] for e in _list(facts, key) if isinstance(e, dict) and isinstance(e.get("file"), str))
 
 
 def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[int, int]) -> TracedModel:
@@ -76,6 +95,7 @@ def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[
         cell=cell,
         steps=int(raw.get("steps") or 0),
         dataset=raw.get("dataset") if raw.get("dataset") in ("mnist", "xor") else "unknown",
+        function=_str(raw.get("function")),
         trained_on_test=raw.get("trained_on") == "test",
         test_accuracy=float(accuracy) if measured_by != "none" else None,
         measured_by=measured_by,

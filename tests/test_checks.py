@@ -86,3 +86,76 @@ def test_custom_check_registered_by_decorator_and_a_crashing_check_is_an_error_l
     a, b = score(Evidence(run_of(), {}), lab)
     assert (a.status, a.score) == ("failed", 1.0)
     assert b.status == "error" and "bug in check" in b.message and b.score == 0
+
+
+SIG_VS_RELU = CheckSpec("cmp", "sigmoid vs relu", 2, "compare", {
+    "a": {"hidden_activation": "sigmoid", "min_hidden": 1}, "b": {"hidden_activation": "relu", "min_hidden": 1},
+    "a_label": "sigmoid", "b_label": "ReLU", "same_shape": True, "expect": "b_better_accuracy"})
+
+
+def test_compare_passes_when_relu_beats_sigmoid_of_the_same_shape():
+    from grader.checks import compare_check
+
+    sig = traced([dense(256, "sigmoid"), dense(256, "sigmoid"), dense(10, "softmax")], index=0, acc=0.9247)
+    relu = traced([dense(256), dense(256), dense(10, "softmax")], index=1, acc=0.9356)
+    outcome = compare_check(Evidence(run_of(sig, relu), {}), SIG_VS_RELU, assignment())
+    assert outcome.fraction == 1.0 and "0.9247 vs 0.9356" in outcome.message
+
+
+def test_compare_fails_the_other_way_round_and_explains_missing_sides():
+    from grader.checks import compare_check
+
+    sig = traced([dense(256, "sigmoid"), dense(10, "softmax")], index=0, acc=0.95)
+    relu = traced([dense(256), dense(10, "softmax")], index=1, acc=0.93)
+    worse = compare_check(Evidence(run_of(sig, relu), {}), SIG_VS_RELU, assignment())
+    assert worse.fraction == 0.5
+    missing = compare_check(Evidence(run_of(relu), {}), SIG_VS_RELU, assignment())
+    assert missing.fraction == 0 and "no sigmoid run" in missing.message
+    other_shape = traced([dense(128, "sigmoid"), dense(10, "softmax")], index=2, acc=0.90)
+    shape = compare_check(Evidence(run_of(other_shape, relu), {}), SIG_VS_RELU, assignment())
+    assert shape.fraction < 0.5 and "same shape" in shape.message
+
+
+def test_compare_by_training_loss():
+    from grader.checks import compare_check
+
+    spec = replace(SIG_VS_RELU, params={**SIG_VS_RELU.params, "expect": "b_lower_loss"})
+    sig = replace(traced([dense(10, "sigmoid"), dense(10, "sigmoid"), dense(1, "sigmoid")], index=0, dataset="xor"),
+                  history={"loss": (0.69, 0.69)})
+    relu = replace(traced([dense(10), dense(10), dense(1, "sigmoid")], index=1, dataset="xor"),
+                   history={"loss": (0.69, 0.01)})
+    lab = replace(assignment(), dataset="xor")
+    assert compare_check(Evidence(run_of(sig, relu), {}), spec, lab).fraction == 1.0
+    assert compare_check(Evidence(run_of(replace(sig, history={"loss": (0.001,)}), relu), {}), spec, lab).fraction == 0.5
+
+
+def test_save_load_needs_both_halves():
+    from grader.checks import save_load_check
+
+    spec = CheckSpec("sl", "save/load", 1, "save_load")
+    both = replace(run_of(), saves=("test.h5",), loads=("test.h5",))
+    only_saved = replace(run_of(), saves=("test.h5",))
+    assert save_load_check(Evidence(both, {}), spec, assignment()).fraction == 1.0
+    assert save_load_check(Evidence(only_saved, {}), spec, assignment()).fraction == 0.5
+    assert save_load_check(Evidence(run_of(), {}), spec, assignment()).fraction == 0.0
+
+
+def test_function_check_on_raw_variable_code():
+    from grader.checks import function_check
+
+    spec = CheckSpec("raw", "raw", 2, "function", {"functions": ["neural_net"], "min_accuracy": 1.0})
+    fn = replace(traced([], dataset="xor", acc=1.0), function="neural_net", steps=1000, method="custom_loop")
+    assert function_check(Evidence(run_of(fn), {}), spec, assignment()).fraction == 1.0
+    untrained = replace(fn, steps=0)
+    assert function_check(Evidence(run_of(untrained), {}), spec, assignment()).fraction == 0.0
+    half = replace(fn, test_accuracy=0.75)
+    assert function_check(Evidence(run_of(half), {}), spec, assignment()).fraction < 1.0
+    assert "no function named" in function_check(Evidence(run_of(), {}), spec, assignment()).message
+
+
+def test_quick_mode_skips_accuracy_but_still_judges_architecture():
+    good = run_check(Evidence(run_of(traced(GOOD, acc=0.5)), {}, quick=True), DROPOUT_PART, assignment())
+    assert good.status == "skipped" and "--quick" in good.message
+    bad = run_check(Evidence(run_of(traced([dense(256), dense(10, "softmax")], acc=0.5)), {}, quick=True),
+                    DROPOUT_PART, assignment())
+    assert bad.status is None and bad.fraction < 1 and "hidden" in bad.message

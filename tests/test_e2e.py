@@ -88,6 +88,40 @@ def test_xor_notebook_passes_lab09(mnist_dir):
     assert doc["runs"][0]["test_accuracy"] == 1.0
 
 
+def test_training_on_the_test_set_is_flagged_and_earns_no_accuracy_points(mnist_dir):
+    code, doc = check_json(ASSETS / "trains_on_testset.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)
+    (run,) = doc["runs"]
+    assert run["trained_on_test"] is True
+    he_dropout = next(c for c in doc["checks"] if c["id"] == "he-dropout")
+    assert "test set" in he_dropout["message"] and he_dropout["score"] <= he_dropout["max_score"] / 2
+
+
+def test_same_submission_twice_gives_the_same_grade(mnist_dir):
+    first = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)[1]
+    second = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)[1]
+    assert first["score"] == second["score"]
+    assert [r["test_accuracy"] for r in first["runs"]] == [r["test_accuracy"] for r in second["runs"]]
+
+
+def test_subclassed_model_with_gradient_tape_loop_is_measured(mnist_dir):
+    code, doc = check_json(ASSETS / "subclassed_loop.ipynb", "-a", "lab10-relu", mnist_dir=mnist_dir)
+    (run,) = doc["runs"]
+    assert run["method"] == "custom_loop" and run["model"] == "network" and run["steps"] == 100
+    assert run["measured_by"] == "student-process" and run["test_accuracy"] > 0.85
+    assert run["architecture"] == "Flatten > [Dense(256,linear) > Activation(relu)]×2 > Dense(10,linear)"
+    relu = next(c for c in doc["checks"] if c["id"] == "relu")
+    assert "hidden layer" not in relu["message"]  # the shape is the part's; only the accuracy is judged
+
+
+def test_quick_mode_caps_training_and_says_what_it_did_not_judge(mnist_dir):
+    code, doc = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", "--quick", mnist_dir=mnist_dir)
+    assert doc["quick"] is True
+    (run,) = doc["runs"]
+    assert run["capped"] == {"samples": 60000}
+    he_dropout = next(c for c in doc["checks"] if c["id"] == "he-dropout")
+    assert he_dropout["status"] == "skipped" and "--quick" in he_dropout["message"]
+
+
 @pytest.mark.slow
 def test_full_course_notebook_passes_reference_quality_parts(mnist_dir):
     code, doc = check_json(ROOT / "submissions/lab10-course-notebook/submit.zip", mnist_dir=mnist_dir)

@@ -23,7 +23,7 @@ def submission(tmp_path, files):
 
 
 def test_mnist_notebook_picks_lab10(tmp_path):
-    sub = submission(tmp_path, {"Mnist_DNN_TF2.ipynb": notebook("mnist.load_data()\n# xor warm-up")})
+    sub = submission(tmp_path, {"Mnist_DNN_TF2.ipynb": notebook("mnist.load_data()\nlayers.Dropout(0.3)  # xor warm-up")})
     found = locate(sub, load_all())
     assert found.assignment.id == "lab10-mnist" and found.entry.kind == "notebook"
     assert any("lab10-mnist" in m for m in found.messages)
@@ -45,12 +45,30 @@ def test_several_matches_are_ambiguous(tmp_path):
     labs = load_all()
     twin = [a for a in labs if a.id == "lab10-mnist"][0]
     from dataclasses import replace
-    sub = submission(tmp_path, {"a.ipynb": notebook("mnist")})
+    sub = submission(tmp_path, {"a.ipynb": notebook("mnist Dropout")})
     with pytest.raises(AmbiguousAssignment) as info:
         locate(sub, (twin, replace(twin, id="lab10-copy")))
     assert set(info.value.candidates) == {"lab10-mnist", "lab10-copy"}
 
 
 def test_notebook_preferred_over_module(tmp_path):
-    sub = submission(tmp_path, {"helper.py": "import mnist", "work.ipynb": notebook("mnist")})
+    sub = submission(tmp_path, {"helper.py": "import mnist, Dropout", "work.ipynb": notebook("mnist Dropout")})
     assert locate(sub, load_all()).entry.relpath == "work.ipynb"
+
+
+@pytest.mark.parametrize("lab", ["lab09-xor", "lab10-mnist", "lab10-softmax", "lab10-relu", "lab10-init",
+                                 "lab10-deep", "lab10-batchnorm"])
+def test_every_reference_solution_is_recognised_as_its_own_lab(tmp_path, lab):
+    from grader.reference import reference_solution
+
+    labs = load_all()
+    target = next(a for a in labs if a.id == lab)
+    sub = unpack(reference_solution(target), tmp_path / "scratch")
+    assert locate(sub, labs).assignment.id == lab
+
+
+def test_course_notebook_is_recognised_as_lab10_mnist(tmp_path):
+    from conftest import ROOT
+
+    sub = unpack(ROOT / "submissions/lab10-course-notebook/submit.zip", tmp_path / "scratch")
+    assert locate(sub, load_all()).assignment.id == "lab10-mnist"

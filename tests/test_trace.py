@@ -19,7 +19,10 @@ def write(tmp_path, facts):
 
 
 def test_recorded_fit_becomes_a_traced_model_with_its_cell(tmp_path):
-    (model,), cells, notes = read_facts(write(tmp_path, {"models": [RECORD]}), {5: 12})
+    facts = read_facts(write(tmp_path, {"models": [RECORD], "saves": [{"file": "test.h5", "model": 0}],
+                                        "loads": [{"file": "test.h5"}, "junk"]}), {5: 12})
+    (model,) = facts.models
+    assert facts.saves == ("test.h5",) and facts.loads == ("test.h5",)
     assert model.name == "tf.model" and model.cell == 12 and model.epochs == 2
     assert model.architecture() == "Dense(256,relu) > Dropout(0.3) > Dense(10,softmax)"
     assert model.reported_accuracy == 0.978
@@ -29,17 +32,17 @@ def test_recorded_fit_becomes_a_traced_model_with_its_cell(tmp_path):
 
 def test_student_supplied_artifact_paths_are_refused(tmp_path):
     bad = dict(RECORD, artifact="../../etc/passwd")
-    (model,), _, _ = read_facts(write(tmp_path, {"models": [bad]}), {})
+    (model,) = read_facts(write(tmp_path, {"models": [bad]}), {}).models
     assert model.artifact is None
 
 
 def test_malformed_records_are_dropped_with_a_note(tmp_path):
-    models, _, notes = read_facts(write(tmp_path, {"models": ["junk", {"layers": "x"}]}), {})
-    assert models == () and len(notes) == 2
+    facts = read_facts(write(tmp_path, {"models": ["junk", {"layers": "x"}]}), {})
+    assert facts.models == () and len(facts.notes) == 2
 
 
 def test_unreadable_or_missing_facts_do_not_crash(tmp_path):
-    assert read_facts(tmp_path, {})[0] == ()
+    assert read_facts(tmp_path, {}).models == ()
     (tmp_path / "facts.json").write_text("{not json")
-    models, cells, notes = read_facts(tmp_path, {})
-    assert models == () and "unreadable" in notes[0]
+    facts = read_facts(tmp_path, {})
+    assert facts.models == () and "unreadable" in facts.notes[0]

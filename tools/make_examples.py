@@ -214,6 +214,119 @@ SUBCLASSED_LOOP = [
 ]
 
 
+# --- references for every lab of the notes, in today's Keras, with the notes' hyper-parameters ---
+
+LOAD_FLAT = new_code_cell(
+    "import tensorflow as tf\nimport numpy as np\n\n"
+    "(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()\n"
+    "x_train = x_train.reshape(-1, 784) / 255.0\nx_test = x_test.reshape(-1, 784) / 255.0\n"
+    "y_train = tf.keras.utils.to_categorical(y_train, 10)\ny_test = tf.keras.utils.to_categorical(y_test, 10)")
+
+
+def mlp_cell(comment, hidden, init=None, dropout=None, batchnorm=False, epochs=15, activation="relu"):
+    """A Sequential MLP as the notes build it (Adam 0.001, batch 100)."""
+    init_arg = f", kernel_initializer={init!r}" if init else ""
+    lines = [f"# {comment}", "model = tf.keras.Sequential()", "model.add(tf.keras.Input(shape=(784,)))"]
+    for units in hidden:
+        if batchnorm:
+            lines += [f"model.add(tf.keras.layers.Dense({units}{init_arg}))",
+                      "model.add(tf.keras.layers.BatchNormalization())",
+                      f"model.add(tf.keras.layers.Activation({activation!r}))"]
+        else:
+            lines.append(f"model.add(tf.keras.layers.Dense({units}, activation={activation!r}{init_arg}))")
+        if dropout:
+            lines.append(f"model.add(tf.keras.layers.Dropout({dropout}))")
+    lines += [f"model.add(tf.keras.layers.Dense(10, activation='softmax'{init_arg}))",
+              "model.compile(loss='categorical_crossentropy',",
+              "              optimizer=tf.keras.optimizers.Adam(learning_rate=0.001), metrics=['accuracy'])",
+              f"history = model.fit(x_train, y_train, batch_size=100, epochs={epochs})",
+              "model.evaluate(x_test, y_test)"]
+    return new_code_cell("\n".join(lines))
+
+
+REF_SOFTMAX = [LOAD_FLAT, mlp_cell("No hidden layer: softmax regression (15 epochs)", [])]
+
+REF_INIT = [
+    LOAD_FLAT,
+    mlp_cell("784-256-256-10 ReLU, random normal initialisation", [256, 256], init="random_normal"),
+    mlp_cell("the same with Xavier (Glorot normal) initialisation", [256, 256], init="glorot_normal"),
+    mlp_cell("the same with He initialisation", [256, 256], init="he_normal"),
+]
+
+REF_DEEP = [
+    LOAD_FLAT,
+    mlp_cell("Deep and wide: 4 x 512, Xavier", [512] * 4, init="glorot_normal"),
+    mlp_cell("the same with Dropout(0.3) after every hidden layer", [512] * 4, init="glorot_normal", dropout=0.3),
+]
+
+REF_BATCHNORM = [
+    LOAD_FLAT,
+    mlp_cell("Dense > BatchNorm > ReLU > Dropout, 4 x 512, Xavier", [512] * 4, init="glorot_uniform",
+             dropout=0.3, batchnorm=True),
+]
+
+# Lab 10-1 (001_*.txt): sigmoid vs ReLU, RandomNormal init, Adam, batch 128, one epoch.
+REF_RELU = [
+    new_code_cell(
+        "import tensorflow as tf\nimport numpy as np\nfrom tensorflow.keras.utils import to_categorical\n\n"
+        "(train_x, train_y), (test_x, test_y) = tf.keras.datasets.mnist.load_data()\n"
+        "train_x = np.expand_dims(train_x, axis=-1) / 255.0  # [N, 28, 28] -> [N, 28, 28, 1]\n"
+        "test_x = np.expand_dims(test_x, axis=-1) / 255.0\n"
+        "train_y, test_y = to_categorical(train_y, 10), to_categorical(test_y, 10)"),
+    new_code_cell(
+        "def flatten():\n    return tf.keras.layers.Flatten()\n\n"
+        "def dense(label_dim, weight_init):\n    return tf.keras.layers.Dense(units=label_dim, use_bias=True, kernel_initializer=weight_init)\n\n"
+        "def sigmoid():\n    return tf.keras.layers.Activation(tf.keras.activations.sigmoid)\n\n"
+        "def relu():\n    return tf.keras.layers.Activation(tf.keras.activations.relu)\n\n"
+        "def create_model_function(label_dim, mode):\n"
+        "    weight_init = tf.keras.initializers.RandomNormal()\n"
+        "    model = tf.keras.Sequential()\n    model.add(flatten())\n"
+        "    for i in range(2):\n"
+        "        model.add(dense(256, weight_init))\n"
+        "        model.add(sigmoid() if mode == 1 else relu())\n"
+        "    model.add(dense(label_dim, weight_init))\n    return model"),
+    new_code_cell(
+        "for mode in (1, 2):  # 1: sigmoid, 2: relu\n"
+        "    model = create_model_function(10, mode)\n"
+        "    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.001),\n"
+        "                  loss=tf.keras.losses.CategoricalCrossentropy(from_logits=True), metrics=['accuracy'])\n"
+        "    model.fit(train_x, train_y, batch_size=128, epochs=1)\n"
+        "    print(mode, model.evaluate(test_x, test_y))"),
+]
+
+# Lab 09-1 with raw tf.Variable math (001_*.txt), in TF2 spelling.
+XOR_LOW_LEVEL = [
+    new_code_cell(
+        "x_data = [[0, 0], [0, 1], [1, 0], [1, 1]]\ny_data = [[0], [1], [1], [0]]\n"
+        "dataset = tf.data.Dataset.from_tensor_slices((x_data, y_data)).batch(len(x_data))\n\n"
+        "def preprocess_data(features, labels):\n"
+        "    return tf.cast(features, tf.float32), tf.cast(labels, tf.float32)\n\n"
+        "tf.random.set_seed(777)\n"
+        "W1 = tf.Variable(tf.random.normal((2, 10)), name='weight1')\nb1 = tf.Variable(tf.random.normal((10,)), name='bias1')\n"
+        "W2 = tf.Variable(tf.random.normal((10, 1)), name='weight2')\nb2 = tf.Variable(tf.random.normal((1,)), name='bias2')\n\n"
+        "def neural_net(features):\n"
+        "    layer1 = tf.sigmoid(tf.matmul(features, W1) + b1)\n"
+        "    return tf.sigmoid(tf.matmul(layer1, W2) + b2)\n\n"
+        "def loss_fn(hypothesis, labels):\n"
+        "    return -tf.reduce_mean(labels * tf.math.log(hypothesis) + (1 - labels) * tf.math.log(1 - hypothesis))\n\n"
+        "def grad(features, labels):\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        loss_value = loss_fn(neural_net(features), labels)\n"
+        "    return tape.gradient(loss_value, [W1, W2, b1, b2])"),
+    new_code_cell(
+        "optimizer = tf.keras.optimizers.SGD(learning_rate=1.0)\nEPOCHS = {raw_epochs}\n\n"
+        "for step in range(EPOCHS):\n"
+        "    for features, labels in dataset:\n"
+        "        features, labels = preprocess_data(features, labels)\n"
+        "        grads = grad(features, labels)\n"
+        "        optimizer.apply_gradients(grads_and_vars=zip(grads, [W1, W2, b1, b2]))\n"
+        "        if step % 500 == 0:\n"
+        "            print('Iter: {}, Loss: {:.4f}'.format(step, loss_fn(neural_net(features), labels)))\n"
+        "x_eval, y_eval = preprocess_data(x_data, y_data)\n"
+        "print(tf.cast(neural_net(x_eval) > 0.5, tf.float32).numpy().ravel())"),
+]
+
+
 def fill(cells, **values):
     out = []
     for cell in cells:
@@ -249,7 +362,16 @@ def main() -> None:
     small = dict(xor_epochs=2000, epochs=1, dropout_epochs=2)
     # reference solutions: the course's own code with its hyper-parameters
     write_nb(ROOT / "reference/lab10-mnist.ipynb", notebook(fill(MNIST_CELLS, **full) + [QUIZ]))
-    write_nb(ROOT / "reference/lab09-xor.ipynb", notebook(fill(XOR_CELLS, **full)))
+    xor_sigmoid = [nbformat.from_dict(dict(c)) for c in XOR_CELLS[3:5]]
+    xor_sigmoid[0].source = xor_sigmoid[0].source.replace("#actFunc = 'sigmoid' # 학습이 안된다.\nactFunc = 'relu' # 된다.",
+                                                          "actFunc = 'sigmoid' # 학습이 안된다.")
+    write_nb(ROOT / "reference/lab09-xor.ipynb",
+             notebook(fill(XOR_CELLS + xor_sigmoid + XOR_LOW_LEVEL, **full, raw_epochs=1000)))
+    write_nb(ROOT / "reference/lab10-softmax.ipynb", notebook(REF_SOFTMAX))
+    write_nb(ROOT / "reference/lab10-relu.ipynb", notebook(REF_RELU))
+    write_nb(ROOT / "reference/lab10-init.ipynb", notebook(REF_INIT))
+    write_nb(ROOT / "reference/lab10-deep.ipynb", notebook(REF_DEEP))
+    write_nb(ROOT / "reference/lab10-batchnorm.ipynb", notebook(REF_BATCHNORM))
     # the whole lecture notebook of 002_*.txt, as students hand it in
     course = notebook(fill(XOR_CELLS + COLAB + MNIST_CELLS, **full) + [QUIZ])
     write_zip(ROOT / "submissions/lab10-course-notebook/submit.zip",
