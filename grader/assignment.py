@@ -11,12 +11,13 @@ import importlib.util
 import json
 import os
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from grader.checks import REGISTRY
 from grader.errors import AssignmentError, AssignmentNotFound
-from grader.models import Assignment, CheckSpec, Limits
+from grader.models import Assignment, CheckSpec, Limits, ResourceLimits
 
 _SPEC_KEYS = {"id", "title", "points", "kind"}
 
@@ -86,13 +87,23 @@ def load(folder: Path) -> Assignment:
                 "!" + s.lower() for s in data.get("match_none", [])),
             dataset=str(data.get("dataset", "mnist")),
             limits=Limits(cell_timeout_s=float(limits.get("cell_timeout_s", 900)),
-                          run_timeout_s=float(limits.get("run_timeout_s", 3600))),
+                          run_timeout_s=float(limits.get("run_timeout_s", 3600)),
+                          resources=_resources(folder, limits)),
             checks=checks,
             quiz=quiz,
             reference=reference,
         )
     except KeyError as exc:
         raise AssignmentError(f"{folder}/assignment.toml: missing {exc}") from None
+
+
+def _resources(folder: Path, table: dict[str, Any]) -> ResourceLimits:
+    known = {f.name for f in fields(ResourceLimits)}
+    unknown = set(table) - known - {"cell_timeout_s", "run_timeout_s"}
+    if unknown:
+        raise AssignmentError(f"{folder}: unknown limits {', '.join(sorted(unknown))}; known: "
+                              f"cell_timeout_s, run_timeout_s, {', '.join(sorted(known))}")
+    return ResourceLimits(**{k: int(v) for k, v in table.items() if k in known})
 
 
 def _check_spec(folder: Path, raw: dict[str, Any], quiz: dict[str, Any]) -> CheckSpec:

@@ -39,6 +39,12 @@ def _lang(value: Optional[str]) -> str:
     return value
 
 
+def _sandbox_mode(value: str) -> str:
+    if value not in ("auto", "strict", "off"):
+        raise typer.BadParameter("choose auto, strict or off", param_hint="--sandbox")
+    return value
+
+
 @app.command()
 def check(
     path: Path = typer.Argument(..., help="submit.zip, a folder, a .ipynb or a .py"),
@@ -51,6 +57,7 @@ def check(
     keep: Optional[Path] = typer.Option(None, "--keep", help="keep the unpacked submission and traces here"),
     quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
                                                       "accuracy is not judged"),
+    sandbox: str = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
     from grader import assignment as assignments
@@ -64,7 +71,7 @@ def check(
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
                           timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
-                          quick=quick)
+                          quick=quick, sandbox=_sandbox_mode(sandbox))
         report = check_submission(path, options)
     except GraderError as exc:
         _fail(exc)

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Mapping, Protocol
 
 from grader.errors import ExecutionError, NoEntryPoint
-from grader.models import CellResult, Entry, Run
+from grader.models import CellResult, Entry, ResourceLimits, Run
+from grader.limits import make_cgroup, remove_cgroup
+from grader.sandbox import Sandbox, prepare_runtime
 from grader.trace import read_facts
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -31,13 +33,20 @@ _FINALIZE_TIMEOUT_S = 300
 @dataclass(frozen=True)
 class RunConfig:
     data_path: Path
-    out_dir: Path  # grader-owned: facts.json and saved models land here
+    out_dir: Path  # facts.json and saved models land here; its parent is the run's private workdir
+    scratch: Path | None = None  # the unpacked submission (the student's writable copy); default: the entry's folder
     cell_timeout_s: float = 900.0
     run_timeout_s: float = 3600.0
     seed: int = 0
     threads: int = 0  # 0: let TensorFlow decide
     quick: Mapping[str, int] | None = None  # {"max_epochs", "max_samples"}: cap training (--quick)
     predict_functions: tuple[str, ...] = ()  # raw tf.Variable code: functions to call on the XOR table
+    sandbox: Sandbox = Sandbox("none")
+    limits: ResourceLimits = ResourceLimits()
+
+    @property
+    def workdir(self) -> Path:
+        return self.out_dir.parent
 
 
 class Executor(Protocol):
@@ -52,10 +61,15 @@ def execute(entry: Entry, config: RunConfig, executor: Executor | None = None) -
     return executor.run(entry, config)
 
 
+_PASSED_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "VIRTUAL_ENV",
+               "SYSTEMROOT", "TMPDIR", "HOME", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
 def student_env(config: RunConfig) -> dict[str, str]:
-    env = dict(os.environ)
+    """A small environment: the user's tokens and settings are not passed to student code."""
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED=str(config.seed), PYTHONUNBUFFERED="1",
-               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1")
     if config.threads:
         env.update(OMP_NUM_THREADS=str(config.threads), TF_NUM_INTRAOP_THREADS=str(config.threads),
                    TF_NUM_INTEROP_THREADS=str(config.threads))
@@ -70,8 +84,48 @@ def write_runtime_config(config: RunConfig) -> Path:
     path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
                                 "seed": config.seed, "threads": config.threads,
                                 "quick": dict(config.quick) if config.quick else None,
-                                "predict_functions": list(config.predict_functions)}), encoding="utf-8")
+                                "predict_functions": list(config.predict_functions),
+                                "output_bytes": config.limits.output_kb * 1024}), encoding="utf-8")
     return path
+
+
+@dataclass
+class _Isolation:
+    """What one run needs around the student process: the wrapped command, a cgroup, a watchdog."""
+
+    config: RunConfig
+    cwd: Path
+    cgroup: str | None = None
+
+    def __enter__(self) -> "_Isolation":
+        prepare_runtime(self.config.workdir)
+        (self.config.workdir / "ipc").mkdir(exist_ok=True)
+        self.cgroup = make_cgroup(f"grader-{os.getpid()}-{id(self)}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        remove_cgroup(self.cgroup)
+
+    @property
+    def writable(self) -> list[Path]:
+        config = self.config
+        return [config.scratch or self.cwd, config.out_dir, config.workdir / "ipc"]
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        return self.config.sandbox.command(argv, workdir=self.config.workdir, writable=self.writable,
+                                           readable=[self.config.data_path], cwd=self.cwd,
+                                           limits=self.config.limits, cgroup=self.cgroup)
+
+    def disk_used(self) -> int:
+        total = 0
+        for root in (self.config.scratch or self.cwd, self.config.out_dir):
+            for dirpath, _, names in os.walk(root):
+                for name in names:
+                    try:
+                        total += os.lstat(os.path.join(dirpath, name)).st_size
+                    except OSError:
+                        continue
+        return total
 
 
 # --- notebooks --------------------------------------------------------------------------
@@ -99,7 +153,6 @@ class NotebookExecutor:
 
     def run(self, entry: Entry, config: RunConfig) -> Run:
         import nbformat
-        from nbclient import NotebookClient
         from nbclient.exceptions import DeadKernelError
 
         started = time.monotonic()
@@ -117,22 +170,22 @@ class NotebookExecutor:
             work.cells.append(nbformat.v4.new_code_cell(source))
         work.cells.append(nbformat.v4.new_code_cell("__grader.finalize(globals())"))
 
-        client = NotebookClient(
-            work, timeout=int(config.cell_timeout_s), allow_errors=True, interrupt_on_timeout=True,
-            error_on_timeout={"ename": "CellTimeout", "evalue": f"cell ran longer than {config.cell_timeout_s:g} s",
-                              "traceback": []},
-            kernel_manager_class=_kernel_manager_class(), kernel_name="grader",
-            resources={"metadata": {"path": str(entry.path.parent)}},
-        )
         deadline = started + config.run_timeout_s
         results: list[CellResult] = []
         counts: dict[int, int] = {}
-        timed_out = False
-        try:
-            with client.setup_kernel(env=student_env(config), stderr=subprocess.DEVNULL):
-                watchdog = _Watchdog(client, deadline)
-                watchdog.start()
-                try:
+        with _Isolation(config, entry.path.parent) as isolation:
+            client = _client_class()(
+                work, timeout=int(config.cell_timeout_s), allow_errors=True, interrupt_on_timeout=True,
+                error_on_timeout={"ename": "CellTimeout", "evalue": f"cell ran longer than {config.cell_timeout_s:g} s",
+                                  "traceback": []},
+                kernel_manager_class=_kernel_manager_class(isolation), kernel_name="grader",
+                resources={"metadata": {"path": str(entry.path.parent)}},
+            )
+            client.output_budget = config.limits.output_kb * 1024
+            watchdog = _Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
+            try:
+                with client.setup_kernel(env=student_env(config), stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL):
+                    watchdog.start()
                     client.execute_cell(work.cells[0], 0)
                     setup_error = _error_of(work.cells[0])
                     if setup_error:
@@ -140,8 +193,7 @@ class NotebookExecutor:
                     dead = False
                     for position, (index, original) in enumerate(code, start=1):
                         cell = work.cells[position]
-                        if dead or time.monotonic() >= deadline:
-                            timed_out = timed_out or time.monotonic() >= deadline
+                        if dead or watchdog.reason:
                             results.append(CellResult(index, "skipped", original.source))
                             continue
                         client.timeout = max(1, int(min(config.cell_timeout_s, deadline - time.monotonic())))
@@ -149,77 +201,121 @@ class NotebookExecutor:
                             client.execute_cell(cell, position)
                         except DeadKernelError:
                             dead = True
-                            timed_out = watchdog.fired
-                            why = "the run's time limit was reached" if watchdog.fired else "the kernel died (out of memory or killed)"
-                            results.append(CellResult(index, "timeout" if watchdog.fired else "error", original.source,
-                                                      error=why))
+                            why = watchdog.reason or "the kernel died (out of memory, CPU time limit, or killed)"
+                            status = "timeout" if watchdog.reason == watchdog.TIME else "error"
+                            results.append(CellResult(index, status, original.source, error=why))
                             continue
                         if cell.get("execution_count"):
                             counts[int(cell["execution_count"])] = index
                         results.append(_cell_result(index, original.source, cell))
-                    if not dead:
+                    if not dead and not watchdog.reason:
                         client.timeout = _FINALIZE_TIMEOUT_S
                         client.execute_cell(work.cells[-1], len(work.cells) - 1)
                         final_error = _error_of(work.cells[-1])
                         if final_error:
                             messages.append(f"the grader could not finish tracing: {final_error[0]}")
-                finally:
-                    watchdog.cancel()
-        except (ExecutionError, NoEntryPoint):
-            raise
-        except DeadKernelError:
-            messages.append("the kernel died before the run finished")
-        except Exception as exc:  # kernel failed to start: the grader's problem, not the student's
-            if not results:
-                raise ExecutionError(f"could not run the notebook: {type(exc).__name__}: {exc}") from exc
-            messages.append(f"execution stopped early: {type(exc).__name__}: {exc}")
+            except (ExecutionError, NoEntryPoint):
+                raise
+            except DeadKernelError:
+                messages.append("the kernel died before the run finished")
+            except Exception as exc:  # kernel failed to start: the grader's problem, not the student's
+                if not results:
+                    raise ExecutionError(f"could not run the notebook: {type(exc).__name__}: {exc}") from exc
+                messages.append(f"execution stopped early: {type(exc).__name__}: {exc}")
+            finally:
+                watchdog.cancel()
+            if client.output_dropped:
+                messages.append(f"output was truncated after {config.limits.output_kb} KB "
+                                f"({client.output_dropped:,} more bytes dropped)")
         facts = read_facts(config.out_dir, counts)
-        if timed_out:
-            messages.append(f"the whole run hit its time limit of {config.run_timeout_s:g} s; later cells were skipped")
+        if watchdog.reason:
+            messages.append(f"{watchdog.reason}; later cells were skipped, models trained before still count")
         return Run(entry=entry, cells=tuple(results), models=facts.models, markdown=markdown,
-                   duration_s=time.monotonic() - started, timed_out=timed_out,
+                   duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
                    saves=facts.saves, loads=facts.loads)
 
 
-def _kernel_manager_class():
-    """A kernel manager that always starts this interpreter's ipykernel, whatever specs are installed."""
+def _client_class():
+    """nbclient's client, keeping at most `output_budget` bytes of the student's output."""
+    from nbclient import NotebookClient
+
+    class CappedClient(NotebookClient):
+        output_budget = 2 * 2**20
+        output_kept = 0
+        output_dropped = 0
+
+        def output(self, outs, msg, display_id, cell_index):
+            size = len(json.dumps(msg.get("content", {})))
+            if self.output_kept + size > self.output_budget and msg.get("msg_type") != "error":
+                self.output_dropped += size
+                return None
+            self.output_kept += size
+            return super().output(outs, msg, display_id, cell_index)
+
+    return CappedClient
+
+
+def _kernel_manager_class(isolation: "_Isolation"):
+    """A kernel manager that starts this interpreter's ipykernel inside the isolation, over IPC sockets
+    (the sandbox has no network, not even loopback), interrupted by message (signals cannot cross it)."""
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
+    ipc = isolation.config.workdir / "ipc"
+
     class GraderKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = str(ipc / "kernel")
+            self.connection_file = str(ipc / "kernel.json")
+
         @property
         def kernel_spec(self):
-            return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                              display_name="grader", language="python", env={})
+            argv = isolation.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+            return KernelSpec(argv=argv, display_name="grader", language="python", env={}, interrupt_mode="message")
 
     return GraderKernelManager
 
 
-class _Watchdog:
-    """Kills the kernel when the whole run's deadline passes (a cell may ignore interrupts)."""
+def _kernel_pid(client) -> int | None:
+    provisioner = getattr(client.km, "provisioner", None)
+    return getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
 
-    def __init__(self, client, deadline: float):
-        self.client = client
-        self.deadline = deadline
-        self.fired = False
-        self._timer: threading.Timer | None = None
+
+class _Watchdog:
+    """Ends the run when its deadline passes or it writes more than its disk budget."""
+
+    TIME = "the run's time limit was reached"
+    DISK = "the run wrote more than its disk limit"
+
+    def __init__(self, pid_of, deadline: float, isolation: _Isolation, limits: ResourceLimits):
+        self.pid_of, self.deadline, self.isolation, self.limits = pid_of, deadline, isolation, limits
+        self.reason: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def start(self) -> None:
-        self._timer = threading.Timer(max(0.0, self.deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        self._thread.start()
 
     def cancel(self) -> None:
-        if self._timer:
-            self._timer.cancel()
+        self._stop.set()
 
-    def _fire(self) -> None:
-        self.fired = True
-        provisioner = getattr(self.client.km, "provisioner", None)
-        pid = getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            if time.monotonic() >= self.deadline:
+                self._fire(self.TIME)
+            elif self.isolation.disk_used() > self.limits.disk_mb * 2**20:
+                self._fire(f"{self.DISK} ({self.limits.disk_mb} MB)")
+
+    def _fire(self, reason: str) -> None:
+        self.reason = reason
+        self._stop.set()
+        pid = self.pid_of()
         if pid:
             _kill_tree(pid)
+        remove_cgroup(self.isolation.cgroup)
 
 
 def _kill_tree(pid: int) -> None:
@@ -266,34 +362,58 @@ class ScriptExecutor:
     def run(self, entry: Entry, config: RunConfig) -> Run:
         started = time.monotonic()
         config_path = write_runtime_config(config)
-        log_path = config.out_dir / "output.log"
         messages: list[str] = []
-        timed_out = False
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.runtime", str(config_path), str(entry.path)],
-                cwd=entry.path.parent, env=student_env(config), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
+        limit = min(config.run_timeout_s, config.cell_timeout_s)
+        with _Isolation(config, entry.path.parent) as isolation:
+            argv = isolation.wrap([sys.executable, "-m", "grader.runtime", str(config_path), str(entry.path)])
+            proc = subprocess.Popen(argv, cwd=entry.path.parent, env=student_env(config), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+            output = _CappedReader(proc.stdout, config.limits.output_kb * 1024)
+            output.start()
+            watchdog = _Watchdog(lambda: proc.pid, started + limit, isolation, config.limits)
+            watchdog.start()
             try:
-                proc.wait(timeout=min(config.run_timeout_s, config.cell_timeout_s))
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_tree(proc.pid)
                 proc.wait()
+            finally:
+                watchdog.cancel()
+                output.join(timeout=5)
+        (config.out_dir / "output.log").write_bytes(output.kept)
+        if output.dropped:
+            messages.append(f"output was truncated after {config.limits.output_kb} KB "
+                            f"({output.dropped:,} more bytes dropped)")
         facts = read_facts(config.out_dir, {})
         cells = facts.cells
-        if timed_out:
-            limit = min(config.run_timeout_s, config.cell_timeout_s)
-            cells = (CellResult(0, "timeout", entry.path.read_text(errors="replace"),
-                                error=f"the module ran longer than {limit:g} s"),)
-            messages.append(f"the module hit its time limit of {limit:g} s; models trained before that still count")
+        source = entry.path.read_text(errors="replace")
+        if watchdog.reason:
+            status = "timeout" if watchdog.reason == watchdog.TIME else "error"
+            cells = (CellResult(0, status, source, error=f"{watchdog.reason} ({limit:g} s)" if status == "timeout"
+                                else watchdog.reason),)
+            messages.append(f"{watchdog.reason}; models trained before that still count")
         elif not cells:
-            tail = log_path.read_text(errors="replace")[-1500:]
-            cells = (CellResult(0, "error", entry.path.read_text(errors="replace"),
+            tail = output.kept.decode(errors="replace")[-1500:]
+            cells = (CellResult(0, "error", source,
                                 error=f"the module's process ended abnormally (exit code {proc.returncode})",
                                 traceback=tail),)
         return Run(entry=entry, cells=cells, models=facts.models, markdown=(),
-                   duration_s=time.monotonic() - started, timed_out=timed_out,
+                   duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
                    saves=facts.saves, loads=facts.loads)
+
+
+class _CappedReader(threading.Thread):
+    """Drains a pipe, keeping the first `budget` bytes (a flood must neither block nor fill memory)."""
+
+    def __init__(self, stream, budget: int):
+        super().__init__(daemon=True)
+        self.stream, self.budget = stream, budget
+        self.kept = b""
+        self.dropped = 0
+
+    def run(self) -> None:
+        chunks, kept = [], 0
+        for chunk in iter(lambda: self.stream.read(65536), b""):
+            room = max(0, self.budget - kept)
+            chunks.append(chunk[:room])
+            kept += min(room, len(chunk))
+            self.dropped += len(chunk) - min(room, len(chunk))
+        self.kept = b"".join(chunks)

@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from grader.models import Run, TracedModel
+from grader.models import Layer, Run, TracedModel
 
 _WORKER_TIMEOUT_S = 600
 
@@ -38,10 +38,23 @@ def measure(run: Run, data_path: Path) -> Run:
         if result is None:
             measured.append(_explain_unmeasured(model))
         elif result.get("accuracy") is not None:
-            measured.append(model.with_measurement(float(result["accuracy"]), "grader"))
+            measured.append(_from_saved_file(model.with_measurement(float(result["accuracy"]), "grader"), result))
         else:
             measured.append(model.with_measurement(None, "none", f"could not be measured: {result.get('error')}"))
     return replace(run, models=tuple(measured))
+
+
+def _from_saved_file(model: TracedModel, result: dict) -> TracedModel:
+    """Layers and parameter count as the clean process read them from the saved model."""
+    layers = tuple(Layer.from_dict(d) for d in result.get("layers", []) if isinstance(d, dict))
+    if not layers:
+        return model
+    note = None
+    if [(l.kind, l.units, l.activation, l.rate) for l in layers] != \
+            [(l.kind, l.units, l.activation, l.rate) for l in model.layers]:
+        note = "the trace disagreed with the saved model; the saved model's layers were graded"
+    return replace(model, layers=layers, params=int(result.get("params", model.params)),
+                   measure_note=note or model.measure_note)
 
 
 def _explain_unmeasured(model: TracedModel) -> TracedModel:

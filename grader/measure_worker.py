@@ -15,6 +15,7 @@ def main(manifest_path: str, out_path: str) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
+    from grader.runtime import _describe_layer, _flat_layers  # pure description helpers, nothing installed
     from grader.testsets import accuracy, load_testset
 
     manifest = json.loads(open(manifest_path, encoding="utf-8").read())
@@ -28,7 +29,9 @@ def main(manifest_path: str, out_path: str) -> int:
                 cache[key] = load_testset(entry["dataset"], manifest["data_path"], entry["transform"])
             x, y = cache[key]
             outputs = model.predict(x, batch_size=1000, verbose=0)
-            results.append({"accuracy": accuracy(outputs, y)})
+            # what the saved file really holds, not what the student process claimed
+            layers = [_describe_layer(layer) for layer in _flat_layers(model)]
+            results.append({"accuracy": accuracy(outputs, y), "layers": layers, "params": int(model.count_params())})
         except Exception as exc:  # one bad model must not hide the others' results
             results.append({"accuracy": None, "error": f"{type(exc).__name__}: {str(exc)[:300]}"})
     tmp = out_path + ".tmp"

@@ -156,9 +156,23 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class ResourceLimits:
+    """What one student run may use; every value can be set in an assignment's [limits] table."""
+
+    memory_mb: int = 8192  # address space: TensorFlow reserves about 2.3 GB of it for a small MNIST run
+    cpu_s: int = 7200
+    processes: int = 256
+    file_mb: int = 1024  # largest single file written
+    disk_mb: int = 2048  # everything written in the submission and output folders
+    tmp_mb: int = 512  # the sandbox's private /tmp
+    output_kb: int = 2048  # captured stdout/stderr per run; the rest is dropped with a note
+
+
+@dataclass(frozen=True)
 class Limits:
     cell_timeout_s: float = 900.0
     run_timeout_s: float = 3600.0
+    resources: ResourceLimits = ResourceLimits()
 
 
 @dataclass(frozen=True)

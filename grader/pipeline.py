@@ -23,9 +23,13 @@ from grader.hints import hint_for
 from grader.locate import locate
 from grader.measure import measure
 from grader.models import Assignment, Lang, Report, Run
+from grader.sandbox import SandboxMode, choose
 from grader.score import score
 from grader.unpack import unpack
 
+
+
+_WEIGHT_FILES = (".h5", ".keras", ".hdf5", ".ckpt", ".pb", ".weights", ".pt", ".pth")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Options:
     threads: int = 0
     seed: int = 0
     quick: bool = False  # cap training so a student sees structural problems in well under a minute
+    sandbox: SandboxMode = "auto"
 
 
 QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
@@ -47,6 +52,7 @@ QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
 def check_submission(source: Path, options: Options, executor: Executor | None = None) -> Report:
     started = time.monotonic()
     data_path = find_mnist(options.data_dir)  # before any work: a missing dataset is the user's to fix
+    sandbox = choose(options.sandbox)  # strict without bubblewrap stops here, before running anything
     workdir = Path(tempfile.mkdtemp(prefix="grader-")) if options.keep_dir is None else Path(options.keep_dir)
     try:
         try:
@@ -58,7 +64,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         assignment = located.assignment
         limits = assignment.limits
         config = RunConfig(
-            data_path=data_path, out_dir=workdir / "out",
+            data_path=data_path, out_dir=workdir / "out", scratch=submission.root,
+            sandbox=sandbox, limits=limits.resources,
             cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
             run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
             seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
@@ -68,6 +75,11 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         except SubmissionRejected as exc:
             return rejected(Path(source), str(exc), time.monotonic() - started, options.lang, submission.sha256)
         run = add_hints(measure(run, data_path), options.lang)
+        weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
+        if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
+            run = replace(run, messages=run.messages + (
+                f"the submission contains saved weights ({', '.join(weights[:3])}); only models trained "
+                "during the run are graded",))
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
         checks = score(Evidence(run, answers, quick=options.quick), assignment)
         return Report(
@@ -75,7 +87,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             assignment=assignment.id, status="graded",
             score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
             checks=checks, runs=run.models, cells=run.cells,
-            messages=submission.messages + located.messages + run.messages,
+            messages=((sandbox.note,) if sandbox.note else ()) + submission.messages + located.messages + run.messages,
             duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick)
     finally:
         if options.keep_dir is None:

@@ -22,6 +22,7 @@ from grader.locate import pick_entry
 from grader.measure import measure
 from grader.models import Assignment, Run
 from grader.rules import architecture_criteria
+from grader.sandbox import choose
 from grader.unpack import unpack
 
 
@@ -57,7 +58,8 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
     try:
         submission = unpack(reference_solution(assignment), work / "submission")
         entry, _ = pick_entry(submission, assignment)
-        config = RunConfig(data_path=data_path, out_dir=work / "out",
+        config = RunConfig(data_path=data_path, out_dir=work / "out", scratch=submission.root,
+                           sandbox=choose("auto"), limits=assignment.limits.resources,
                            cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
                            run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
                            predict_functions=assignment.predict_functions)

@@ -71,6 +71,9 @@ def install(config_path: str) -> None:
     config = json.loads(Path(config_path).read_text(encoding="utf-8"))
     _state = _State(config)
     _state.out_dir.mkdir(parents=True, exist_ok=True)
+    if config.get("output_bytes"):
+        budget = _Budget(int(config["output_bytes"]))
+        sys.stdout, sys.stderr = _CappedStream(sys.stdout, budget), _CappedStream(sys.stderr, budget)
     seed = int(config.get("seed", 0))
     random.seed(seed)
     try:
@@ -99,6 +102,33 @@ def install(config_path: str) -> None:
     _patch_training(keras, tf)
     _patch_saving(keras)
     _state.write()
+
+
+class _Budget:
+    def __init__(self, size: int):
+        self.left = size
+        self.noted = False
+
+
+class _CappedStream:
+    """sys.stdout/sys.stderr that stop passing text on once the run's output budget is spent
+    (a flood of prints costs nothing then; the grader caps what reaches it independently)."""
+
+    def __init__(self, stream, budget: _Budget):
+        self._stream, self._budget = stream, budget
+
+    def write(self, text):
+        budget = self._budget
+        if budget.left <= 0:
+            if not budget.noted:
+                budget.noted = True
+                self._stream.write("\n[grader: output truncated here]\n")
+            return len(text)
+        budget.left -= len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def finalize(namespace: dict[str, Any] | None = None) -> None:
