@@ -138,7 +138,7 @@ def reference(
     from grader import reference as ref
     from grader.assignment import find, load_all
 
-    table = Table("assignment", "part", "reference model", "epochs", "measured", "published", "gap (points)",
+    table = Table("assignment", "part", "model", "epochs", "measured", "published", "gap (points)",
                   title="Reference runs (fixed seeds) vs the figures the course materials publish")
     try:
         labs = [find(lab)] if lab else list(load_all())
@@ -147,7 +147,7 @@ def reference(
             for f in found:
                 gap = f.gap
                 gap_text = Text("—" if gap is None else f"{gap:+.2f}", style="red" if gap is not None and gap > 1 else "")
-                table.add_row(assignment.id, f.name, f.model, str(f.epochs),
+                table.add_row(assignment.id, f.name, f.model.split(" ")[0], str(f.epochs),
                               "—" if f.accuracy is None else f"{f.accuracy:.4f}",
                               "—" if f.published is None else f"{f.published:.4f}", gap_text)
             if write:

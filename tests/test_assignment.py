@@ -6,13 +6,15 @@ from grader.errors import AssignmentError, AssignmentNotFound
 
 def test_shipped_assignments_load_with_their_keys_and_reference_figures():
     labs = {a.id: a for a in load_all()}
-    assert {"lab09-xor", "lab10-mnist"} <= labs.keys()
+    assert {"lab09-xor", "lab10-mnist", "lab10-softmax", "lab10-relu", "lab10-init", "lab10-deep",
+            "lab10-batchnorm"} <= labs.keys()
     lab10 = labs["lab10-mnist"]
-    assert {c.kind for c in lab10.checks} == {"run", "quiz"}
+    assert {c.kind for c in lab10.checks} == {"run", "quiz", "save_load"}
     assert set(lab10.quiz["questions"]) == {"1", "2", "3", "4"}
-    for spec in lab10.checks:
-        if isinstance(spec.params.get("min_accuracy"), str):
-            assert spec.params["min_accuracy"] in lab10.reference, "run `grader reference lab10-mnist`"
+    for lab in labs.values():
+        for spec in lab.checks:
+            if isinstance(spec.params.get("min_accuracy"), str):
+                assert spec.params["min_accuracy"] in lab.reference, f"run `grader reference {lab.id}`"
 
 
 def test_unknown_name_lists_the_available_ones():

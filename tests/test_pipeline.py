@@ -26,12 +26,15 @@ class FakeExecutor:
 
     def run(self, entry: Entry, config: RunConfig) -> Run:
         self.seen.append(entry)
-        return Run(entry=entry, cells=tuple(self.cells), models=tuple(self.models), markdown=tuple(self.markdown))
+        return Run(entry=entry, cells=tuple(self.cells), models=tuple(self.models), markdown=tuple(self.markdown),
+                   saves=self.saves, loads=self.saves)
+
+    saves: tuple[str, ...] = ("test.h5",)
 
 
 def notebook_zip(tmp_path: Path) -> Path:
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-          "cells": [{"cell_type": "code", "metadata": {}, "source": "mnist.load_data()", "outputs": [],
+          "cells": [{"cell_type": "code", "metadata": {}, "source": "mnist.load_data()\nlayers.Dropout(0.3)", "outputs": [],
                      "execution_count": None}]}
     path = tmp_path / "submit.zip"
     with zipfile.ZipFile(path, "w") as zf:
@@ -44,7 +47,8 @@ def reference_quality_models():
     he = traced([dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(10, "softmax")], index=1, acc=0.978)
     drop = traced([dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
                    Layer("Dropout", rate=0.3), dense(10, "softmax")], index=2, acc=0.982)
-    return [relu, he, drop]
+    deep = traced([dense(512)] * 8 + [dense(10, "softmax")], index=3, acc=0.978)
+    return [relu, he, drop, deep]
 
 
 def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
@@ -53,7 +57,7 @@ def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
     report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
     assert fake.seen[0].relpath == "Mnist_DNN_TF2.ipynb"
     assert report.assignment == "lab10-mnist" and report.status == "graded"
-    assert report.score == report.max_score == 11 and report.exit_code == 0
+    assert report.score == report.max_score == 14 and report.exit_code == 0, report.checks
     doc = to_dict(report)
     assert set(doc) >= {"grader_version", "submission", "sha256", "assignment", "status", "score", "max_score",
                         "checks", "runs", "cells", "messages", "duration_s"}
@@ -80,4 +84,6 @@ def test_named_assignment_skips_matching(tmp_path, mnist_dir):
     fake = FakeExecutor([traced([dense(10), dense(1, "sigmoid")], dataset="xor", acc=1.0)], markdown=())
     report = check_submission(notebook_zip(tmp_path), Options(assignment=find("lab09-xor"), data_dir=mnist_dir),
                               executor=fake)
-    assert report.assignment == "lab09-xor" and report.score == report.max_score
+    assert report.assignment == "lab09-xor"
+    statuses = {c.id: c.status for c in report.checks}
+    assert statuses == {"xor-net": "passed", "sigmoid-vs-relu": "failed", "low-level": "failed"}

@@ -225,7 +225,8 @@ LOAD_FLAT = new_code_cell(
 
 def mlp_cell(comment, hidden, init=None, dropout=None, batchnorm=False, epochs=15, activation="relu"):
     """A Sequential MLP as the notes build it (Adam 0.001, batch 100)."""
-    init_arg = f", kernel_initializer={init!r}" if init else ""
+    # `init` is an initializer name, or Python code when it starts with "tf." (e.g. a RandomNormal with stddev)
+    init_arg = f", kernel_initializer={init if init and init.startswith('tf.') else repr(init)}" if init else ""
     lines = [f"# {comment}", "model = tf.keras.Sequential()", "model.add(tf.keras.Input(shape=(784,)))"]
     for units in hidden:
         if batchnorm:
@@ -248,7 +249,9 @@ REF_SOFTMAX = [LOAD_FLAT, mlp_cell("No hidden layer: softmax regression (15 epoc
 
 REF_INIT = [
     LOAD_FLAT,
-    mlp_cell("784-256-256-10 ReLU, random normal initialisation", [256, 256], init="random_normal"),
+    # the notes' TF1 code draws weights from tf.random_normal, i.e. standard deviation 1.0
+    mlp_cell("784-256-256-10 ReLU, random normal initialisation (stddev 1, as tf.random_normal)", [256, 256],
+             init="tf.keras.initializers.RandomNormal(stddev=1.0)"),
     mlp_cell("the same with Xavier (Glorot normal) initialisation", [256, 256], init="glorot_normal"),
     mlp_cell("the same with He initialisation", [256, 256], init="he_normal"),
 ]
