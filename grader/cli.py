@@ -187,6 +187,125 @@ def validate(
 
 
 @app.command()
+def grade(
+    source: Path = typer.Argument(..., help="a folder of submissions (ID_NAME_*.zip) or one archive of them"),
+    assignment: str = typer.Option(..., "-a", "--assignment", help="assignment name"),
+    outdir: Path = typer.Option(Path("grades"), "-o", "--outdir", help="gradebook, feedback and exports go here"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="parallel submissions (default: what fits)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a Dask scheduler"),
+    pattern: str = typer.Option(None, "--pattern", help="regex with (?P<id>...) and (?P<name>...) for file names"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the run gets 4x)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    sandbox: str = typer.Option("auto", "--sandbox"),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+) -> None:
+    """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
+    from grader import batch
+    from grader.assignment import find
+    from grader.data import find_mnist
+    from grader.gradebook import Gradebook
+    from grader.report import to_markdown
+
+    try:
+        chosen = find(assignment)
+        data_path = find_mnist(data_dir)
+        candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN, outdir / ".incoming")
+    except GraderError as exc:
+        _fail(exc)
+    if not candidates:
+        _err.print(f"[bold red]error:[/] no submissions (.zip, .ipynb, .py) found in {source}")
+        raise typer.Exit(2)
+    book = Gradebook(outdir / "gradebook.sqlite")
+    feedback = outdir / "feedback"
+    feedback.mkdir(parents=True, exist_ok=True)
+    options = {"data_dir": str(data_path.parent), "timeout_s": timeout, "lang": _lang(lang),
+               "sandbox": _sandbox_mode(sandbox)}
+    keys = {c.student_id: batch.cache_key(c, chosen) for c in candidates}
+    tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
+    outcomes: list = []
+    progress, task = _batch_progress(len(candidates))
+
+    def on_result(outcome) -> None:
+        c = outcome.candidate
+        if outcome.report is None:
+            tally["cached"] += 1
+        else:
+            book.record(c.student_id, c.name, str(c.path), c.sha256, chosen.id, keys[c.student_id], outcome.report,
+                        outcome.exit_code)
+            (feedback / f"{c.student_id}.md").write_text(to_markdown(outcome.report), encoding="utf-8")
+            tally[{0: "passed", 1: "failed"}.get(outcome.exit_code, "rejected")] += 1
+            outcomes.append(outcome)
+        progress.update(task, advance=1, description=" ".join(f"{k} {v}" for k, v in tally.items()))
+
+    with progress:
+        batch.run(candidates, chosen, options, jobs=jobs or batch.default_jobs(), scheduler=scheduler,
+                  is_cached=lambda c: book.cached(c.student_id, chosen.id, keys[c.student_id]), on_result=on_result)
+    _err.print("done: " + ", ".join(f"{k} {v}" for k, v in tally.items()), highlight=False)
+    _batch_summary(book, chosen.id, outcomes, tally)
+    book.close()
+
+
+def _batch_progress(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.description}"),
+                        console=Console(stderr=True))
+    return progress, progress.add_task("", total=total)
+
+
+def _batch_summary(book, assignment_id: str, outcomes: list, tally: dict) -> None:
+    import statistics
+
+    from rich.table import Table
+
+    console = Console()
+    rows = list(book.current(assignment_id))
+    scores = [r.score for r in rows if r.status == "graded"]
+    summary = Table(title=f"{assignment_id}: {len(rows)} students", title_justify="left")
+    for column in ("graded", "passed", "failed", "rejected", "cached", "min", "median", "max"):
+        summary.add_column(column, justify="right")
+    summary.add_row(str(len(scores)), str(tally["passed"]), str(tally["failed"]), str(tally["rejected"]),
+                    str(tally["cached"]), *(f"{f(scores):g}" if scores else "—" for f in (min, statistics.median, max)))
+    console.print(summary)
+    if scores:
+        top = max(r.max_score for r in rows) or 1
+        bins = [0] * 5
+        for score in scores:
+            bins[min(4, int(score / top * 5))] += 1
+        console.print("score distribution: " + "  ".join(
+            f"{i * 20}-{(i + 1) * 20}%: {n}" for i, n in enumerate(bins)), highlight=False)
+    slow = sorted(outcomes, key=lambda o: -o.report.get("duration_s", 0))[:3]
+    if slow:
+        console.print("slowest: " + ", ".join(f"{o.candidate.student_id} ({o.report['duration_s']:.0f} s)" for o in slow),
+                      highlight=False)
+    broken = [r for r in rows if r.status != "graded"]
+    if broken:
+        table = Table("student", "reason", title="Not graded", title_justify="left")
+        for r in broken:
+            table.add_row(r.student_id, "; ".join(r.report.get("messages", []))[:200])
+        console.print(table)
+
+
+@app.command("export")
+def export_cmd(
+    outdir: Path = typer.Argument(..., help="the folder `grader grade` wrote"),
+    fmt: str = typer.Option("csv", "--format", help="csv, json or gradescope"),
+) -> None:
+    """Export the gradebook: CSV (a column per check), JSON, or Gradescope results.json files."""
+    from grader.export import export
+
+    if not (outdir / "gradebook.sqlite").is_file():
+        _err.print(f"[bold red]error:[/] {outdir} holds no gradebook.sqlite (run `grader grade` first)")
+        raise typer.Exit(2)
+    if fmt not in ("csv", "json", "gradescope"):
+        raise typer.BadParameter("choose csv, json or gradescope", param_hint="--format")
+    written = export(outdir, fmt)
+    Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}",
+                    highlight=False)
+
+
+@app.command()
 def version() -> None:
     """Print the grader's version."""
     Console().print(__version__)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from grader.models import Report, TracedModel
@@ -138,3 +139,37 @@ def render(report: Report, console) -> None:
 
 def _tail(text: str, lines: int) -> str:
     return "\n".join(text.splitlines()[-lines:])
+
+
+def to_markdown(doc: dict[str, Any]) -> str:
+    """The same report as `grader check`, as Markdown, from its JSON document (for feedback files)."""
+    lines = [f"# {doc.get('assignment') or 'Submission'}: {doc['score']:g} / {doc['max_score']:g}", "",
+             f"Submission `{Path(doc['submission']).name}`, graded by grader {doc['grader_version']}"
+             f" in {doc.get('duration_s', 0):.0f} s.", ""]
+    if doc["status"] != "graded":
+        lines += ["**The submission could not be graded:**", ""] + [f"- {m}" for m in doc["messages"]]
+        return "\n".join(lines) + "\n"
+    lines += ["| check | status | points | message |", "|---|---|---|---|"]
+    for c in doc["checks"]:
+        lines.append(f"| {c['title']} | {c['status']} | {c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
+    if doc["runs"]:
+        lines += ["", "## Trained models (measured by the grader)", "",
+                  "| # | model | architecture | epochs | test accuracy |", "|---|---|---|---|---|"]
+        for r in doc["runs"]:
+            acc = "—" if r["test_accuracy"] is None else f"{r['test_accuracy']:.4f}"
+            lines.append(f"| {r['index'] + 1} | {r['model']} | {_cell(r['architecture'])} | {r['epochs']} | {acc} |")
+    failing = [c for c in doc["cells"] if c["status"] != "ok"]
+    if failing:
+        lines += ["", "## Failing cells", ""]
+        for c in failing:
+            lines += [f"### Cell {c['index']} ({c['status']})", "", "```", (c.get("traceback") or c["error"] or "")[-1500:],
+                      "```"]
+            if c.get("hint"):
+                lines += ["", f"**Hint:** {c['hint']}"]
+    if doc["messages"]:
+        lines += ["", "## Notes", ""] + [f"- {m}" for m in doc["messages"]]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

@@ -57,7 +57,7 @@ def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
     report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
     assert fake.seen[0].relpath == "Mnist_DNN_TF2.ipynb"
     assert report.assignment == "lab10-mnist" and report.status == "graded"
-    assert report.score == report.max_score == 14 and report.exit_code == 0, report.checks
+    assert report.score == report.max_score == 13 and report.exit_code == 0, report.checks
     doc = to_dict(report)
     assert set(doc) >= {"grader_version", "submission", "sha256", "assignment", "status", "score", "max_score",
                         "checks", "runs", "cells", "messages", "duration_s"}

@@ -1,0 +1,132 @@
+"""TA batch grading: a class of good, broken and hostile submissions, resumable, parallel, on Dask."""
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_cli import grader
+from test_hostile import PRELUDE
+
+CLASS = {
+    "202300001_김철수": PRELUDE,
+    "202300002_이영희": PRELUDE.replace("Dense(8,", "Dense(16,"),
+    "202300003_박민수": PRELUDE + "raise ValueError('oops')\n",
+    "202300004_최지우": "def broken(:\n",
+    "202300005_정하늘": PRELUDE + "while True:\n    pass\n",
+    "202300006_강바다": PRELUDE + "import signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
+    "202300007_조은별": PRELUDE + "for _ in range(50):\n    print('x' * 2**20)\n",
+    "202300008_윤서준": PRELUDE + "big = np.ones(40 * 2**30 // 8)\n",
+    "202300009_장민호": "# xor\nprint('Accuracy: 1.0')\naccuracy = 1.0\n",
+    "202300010_임수빈": PRELUDE + "open('../escape.txt', 'w').write('x')\n",
+}
+
+
+def build_class(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for student, code in CLASS.items():
+        with zipfile.ZipFile(folder / f"{student}_submit.zip", "w") as zf:
+            zf.writestr("xor.py", code)
+    (folder / "202300011_한결_submit.zip").write_bytes(b"this is not a zip")
+    with zipfile.ZipFile(folder / "202300012_오늘_submit.zip", "w") as zf:
+        zf.writestr("notes.txt", "no notebook here")
+    return folder
+
+
+def grade(klass, out, mnist_dir, *extra, **kw):
+    return grader("grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2", "--timeout", "10",
+                  "--data-dir", str(mnist_dir), *extra, **kw)
+
+
+def current(out: Path) -> dict[str, tuple]:
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    rows = db.execute("SELECT student_id, status, score FROM results WHERE current = 1").fetchall()
+    db.close()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, mnist_dir):
+    base = tmp_path_factory.mktemp("batch")
+    klass = build_class(base / "class")
+    out = base / "out"
+    result = grade(klass, out, mnist_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return klass, out, result
+
+
+def test_every_student_has_exactly_one_row_with_a_reason(graded):
+    klass, out, result = graded
+    rows = current(out)
+    assert len(rows) == 12
+    assert rows["202300001"][0] == "graded" and rows["202300001"][1] > 0
+    assert rows["202300011"][0] == "rejected" and rows["202300012"][0] == "rejected"
+    assert rows["202300009"][1] == 0  # printed an accuracy, trained nothing
+    assert "Not graded" in result.stdout and "202300011" in result.stdout
+    feedback = (out / "feedback" / "202300005.md").read_text()
+    assert "time limit" in feedback
+    assert not (klass / "escape.txt").exists() and not (out / "escape.txt").exists()
+
+
+def test_exports(graded, tmp_path):
+    _, out, _ = graded
+    assert grader("export", str(out), "--format", "csv").returncode == 0
+    with open(out / "grades.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 12 and {"xor-net", "sigmoid-vs-relu", "low-level"} <= set(rows[0])
+    assert next(r for r in rows if r["student_id"] == "202300001")["name"] == "김철수"
+    assert grader("export", str(out), "--format", "gradescope").returncode == 0
+    results = json.loads((out / "gradescope" / "202300001" / "results.json").read_text())
+    assert results["tests"] and "score" in results
+    assert grader("export", str(out), "--format", "json").returncode == 0
+
+
+def test_regrading_an_unchanged_class_is_cached(graded, mnist_dir):
+    klass, out, _ = graded
+    before = current(out)
+    started = time.monotonic()
+    result = grade(klass, out, mnist_dir)
+    assert result.returncode == 0 and "cached 12" in result.stderr, result.stderr[-500:]
+    assert time.monotonic() - started < 30
+    assert current(out) == before
+
+
+def test_kill_minus_9_then_resume_equals_a_clean_run(graded, tmp_path, mnist_dir):
+    klass, clean_out, _ = graded
+    out = tmp_path / "out"
+    exe = [sys.executable, "-m", "grader"]
+    proc = subprocess.Popen([*exe, "grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2",
+                             "--timeout", "10", "--data-dir", str(mnist_dir)], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if (out / "gradebook.sqlite").exists() and len(current(out)) >= 4:
+            break
+        time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = current(out)
+    assert 4 <= len(done_before) < 12
+    result = grade(klass, out, mnist_dir)
+    assert result.returncode == 0
+    assert f"cached {len(done_before)}" in result.stderr  # graded before the kill: not re-run
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 12  # nothing graded twice
+    db.close()
+    assert current(out) == current(clean_out)
+
+
+def test_a_dask_cluster_gives_the_same_grades(graded, tmp_path, mnist_dir):
+    distributed = pytest.importorskip("distributed")
+    klass, clean_out, _ = graded
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = grade(klass, tmp_path / "out", mnist_dir, "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert current(tmp_path / "out") == current(clean_out)
