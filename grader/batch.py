@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from grader import __version__
-from grader.errors import UsageError
+from grader.errors import NoEntryPoint, UsageError
 from grader.models import Assignment
 
 DEFAULT_PATTERN = r"^(?P<id>[0-9A-Za-z]+)_(?P<name>[^_]+)_.*\.zip$"
@@ -49,9 +49,8 @@ def discover(source: Path, pattern: str = DEFAULT_PATTERN, scratch: Path | None 
         limits = UnpackLimits(max_total_bytes=8 * 2**30, max_entry_bytes=2**30, max_nesting=0)
         try:
             unpack(source, folder, limits)
-        except Exception as exc:  # NoEntryPoint: an archive of zips has no notebook at its top
-            if type(exc).__name__ != "NoEntryPoint":
-                raise
+        except NoEntryPoint:  # expected: an archive of zips has no notebook at its top level
+            pass
         source = folder
     if not source.is_dir():
         raise UsageError(f"{source}: not a folder of submissions or an archive of them")
@@ -77,19 +76,27 @@ def cache_key(candidate: Candidate, assignment: Assignment) -> str:
     return digest.hexdigest()
 
 
-def grade_one(path: str, assignment_dir: str, options: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """Grade one submission (runs in a worker); returns the report as JSON-able data and its exit code."""
+def grade_one(filename: str, content: bytes, assignment_id: str, assignment_dir: str,
+              options: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Grade one submission in a worker (possibly another machine): the file travels as bytes,
+    the assignment is the worker's own installed copy when the coordinator's folder is not there."""
     from grader import assignment as assignments
     from grader.errors import GraderError
     from grader.pipeline import Options, check_submission, rejected
     from grader.report import to_dict
 
-    try:
-        chosen = assignments.load(Path(assignment_dir))
-        report = check_submission(Path(path), Options(assignment=chosen, **options))
-    except GraderError as exc:  # the grader could not run this one: a row with the reason, not a crash
-        report = rejected(Path(path), f"{type(exc).__name__}: {exc}", 0.0, options.get("lang", "en"))
-    return to_dict(report), report.exit_code
+    with tempfile.TemporaryDirectory(prefix="grader-job-") as tmp:
+        path = Path(tmp) / Path(filename).name
+        path.write_bytes(content)
+        try:
+            folder = Path(assignment_dir)
+            chosen = assignments.load(folder) if (folder / "assignment.toml").is_file() else assignments.find(assignment_id)
+            report = check_submission(path, Options(assignment=chosen, **options))
+        except GraderError as exc:  # the grader could not run this one: a row with the reason, not a crash
+            report = rejected(path, f"{type(exc).__name__}: {exc}", 0.0, options.get("lang", "en"))
+    document = to_dict(report)
+    document["submission"] = filename
+    return document, report.exit_code
 
 
 def default_jobs() -> int:
@@ -119,7 +126,7 @@ def run(candidates: Iterable[Candidate], assignment: Assignment, options: dict[s
 
     # each student process gets its share of the threads, so parallel jobs do not fight
     options = {**options, "threads": options.get("threads") or max(1, available_cpus() // max(1, jobs))}
-    args = [(str(c.path), str(assignment.root), options) for c in todo]
+    args = [(str(c.path), c.path.read_bytes(), assignment.id, str(assignment.root), options) for c in todo]
     if scheduler:
         _run_dask(todo, args, scheduler, on_result)
         return

@@ -243,6 +243,8 @@ def grade(
     _err.print("done: " + ", ".join(f"{k} {v}" for k, v in tally.items()), highlight=False)
     _batch_summary(book, chosen.id, outcomes, tally)
     book.close()
+    if len(candidates) > 1:
+        _similarity_report(candidates, chosen, outdir / "similarity.html", 5)
 
 
 def _batch_progress(total: int):
@@ -285,6 +287,48 @@ def _batch_summary(book, assignment_id: str, outcomes: list, tally: dict) -> Non
         for r in broken:
             table.add_row(r.student_id, "; ".join(r.report.get("messages", []))[:200])
         console.print(table)
+
+
+@app.command()
+def similarity(
+    source: Path = typer.Argument(..., help="a folder of submissions (ID_NAME_*.zip) or one archive of them"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment", help="exclude this lab's starter and reference code"),
+    html: Path = typer.Option(Path("similarity.html"), "--html", help="side-by-side view of the matched regions"),
+    pattern: str = typer.Option(None, "--pattern"),
+    top: int = typer.Option(10, "--top", min=1),
+) -> None:
+    """Rank pairs of students by how much code they share (renames, comments and cell order do not hide it)."""
+    from grader import batch
+    from grader.assignment import find
+
+    try:
+        chosen = find(assignment) if assignment else None
+        candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN)
+    except GraderError as exc:
+        _fail(exc)
+    _similarity_report(candidates, chosen, html, top)
+
+
+def _similarity_report(candidates, assignment, html: Path, top: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from grader import similarity
+
+    codes = {c.student_id: similarity.code_of(c.path) for c in candidates}
+    names = {c.student_id: c.name for c in candidates}
+    pairs = similarity.compare(codes, similarity.boilerplate_of(assignment) if assignment else [])
+    table = Table("#", "student", "student", "similarity", "tokens in common",
+                  title=f"Most similar pairs ({len(codes)} students; flagged at {similarity.FLAG_AT:.0%})",
+                  title_justify="left")
+    for i, p in enumerate(pairs[:top], 1):
+        style = "bold red" if p.suspicious else ""
+        table.add_row(str(i), f"{p.a} {names.get(p.a, '')}", f"{p.b} {names.get(p.b, '')}",
+                      Text(f"{p.similarity:.0%}", style=style), str(p.overlap_tokens))
+    Console().print(table)
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(similarity.side_by_side_html(pairs, codes, top), encoding="utf-8")
+    Console().print(f"side-by-side view: {html}", highlight=False)
 
 
 @app.command("export")

@@ -130,3 +130,17 @@ def test_a_dask_cluster_gives_the_same_grades(graded, tmp_path, mnist_dir):
         result = grade(klass, tmp_path / "out", mnist_dir, "--scheduler", cluster.scheduler_address)
     assert result.returncode == 0, result.stderr[-2000:]
     assert current(tmp_path / "out") == current(clean_out)
+
+
+def test_one_archive_of_the_whole_class_is_discovered(tmp_path):
+    from grader.batch import discover
+
+    klass = build_class(tmp_path / "class")
+    archive = tmp_path / "all.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(klass.iterdir()):
+            zf.write(path, f"download/{path.name}")
+    found = discover(archive, scratch=tmp_path / "incoming")
+    assert len(found) == 12
+    first = found[0]
+    assert (first.student_id, first.name) == ("202300001", "김철수")
