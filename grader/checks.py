@@ -92,14 +92,15 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
 
 
 def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:
-    """Architecture rules share (1 - weight) equally; the accuracy criterion carries `weight`."""
+    """Architecture rules share (1 - weight) equally; the accuracy criterion carries `weight`, scaled
+    by how far the model is the part's model (another model's accuracy is no evidence for this part)."""
     arch_part = sum(c.ok for c in arch) / len(arch) if arch else None
     acc_part = acc[0].credit if acc else None
     if arch_part is None:
         return 1.0 if acc_part is None else acc_part
     if acc_part is None:
         return arch_part
-    return (1.0 - weight) * arch_part + weight * acc_part
+    return (1.0 - weight) * arch_part + weight * acc_part * arch_part
 
 
 @check("compare")

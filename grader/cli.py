@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -72,7 +73,11 @@ def check(
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
                           timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
                           quick=quick, sandbox=_sandbox_mode(sandbox))
-        report = check_submission(path, options)
+        if json_out or not _err.is_terminal:
+            report = check_submission(path, options)
+        else:  # a live status line while the student's code runs: cell, elapsed time, epoch and loss
+            with _err.status("starting the student's code...") as status:
+                report = check_submission(path, replace(options, progress=lambda text: status.update(text)))
     except GraderError as exc:
         _fail(exc)
     if json_out:

@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Protocol
+from typing import Callable, Mapping, Protocol
 
 from grader.errors import ExecutionError, NoEntryPoint
 from grader.models import CellResult, Entry, ResourceLimits, Run
@@ -53,10 +53,11 @@ class Executor(Protocol):
     def run(self, entry: Entry, config: RunConfig) -> Run: ...
 
 
-def execute(entry: Entry, config: RunConfig, executor: Executor | None = None) -> Run:
-    """Run `entry` with the executor that fits its kind (or the one given)."""
+def execute(entry: Entry, config: RunConfig, executor: Executor | None = None,
+            progress: Callable[[str], None] | None = None) -> Run:
+    """Run `entry` with the executor that fits its kind (or the one given); `progress` hears what runs."""
     if executor is None:
-        executor = NotebookExecutor() if entry.kind == "notebook" else ScriptExecutor()
+        executor = NotebookExecutor(progress) if entry.kind == "notebook" else ScriptExecutor(progress)
     config.out_dir.mkdir(parents=True, exist_ok=True)
     return executor.run(entry, config)
 
@@ -148,8 +149,48 @@ def strip_installs(source: str) -> tuple[str, bool]:
     return new, bool(count)
 
 
+class Progress:
+    """Turns what the student process prints into one status line: current cell, elapsed time and,
+    while Keras trains, the epoch and loss (from Keras's own progress lines)."""
+
+    _EPOCH = re.compile(r"Epoch (\d+)/(\d+)")
+    _LOSS = re.compile(r"\bloss: ([0-9.]+(?:e-?\d+)?)")
+
+    def __init__(self, report: Callable[[str], None] | None):
+        self.report = report
+        self.started = time.monotonic()
+        self.where = ""
+        self.epoch = ""
+        self.loss = ""
+
+    def cell(self, index: int, total: int) -> None:
+        self.where, self.epoch, self.loss = f"cell {index + 1}/{total}", "", ""
+        self._emit()
+
+    def text(self, text: str) -> None:
+        if self.report is None:
+            return
+        epochs = self._EPOCH.findall(text)
+        losses = self._LOSS.findall(text)
+        if epochs:
+            self.epoch = f"epoch {epochs[-1][0]}/{epochs[-1][1]}"
+        if losses:
+            self.loss = f"loss {float(losses[-1]):.4f}"
+        if epochs or losses:
+            self._emit()
+
+    def _emit(self) -> None:
+        if self.report is not None:
+            elapsed = time.monotonic() - self.started
+            parts = [self.where, f"{int(elapsed // 60):02d}:{int(elapsed % 60):02d}", self.epoch, self.loss]
+            self.report("  ".join(p for p in parts if p))
+
+
 class NotebookExecutor:
     """Executes every code cell in a fresh kernel; a failing cell does not stop the next."""
+
+    def __init__(self, progress: Callable[[str], None] | None = None):
+        self.progress = progress
 
     def run(self, entry: Entry, config: RunConfig) -> Run:
         import nbformat
@@ -182,6 +223,7 @@ class NotebookExecutor:
                 resources={"metadata": {"path": str(entry.path.parent)}},
             )
             client.output_budget = config.limits.output_kb * 1024
+            client.progress = progress = Progress(self.progress)
             watchdog = _Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
             try:
                 with client.setup_kernel(env=student_env(config), stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL):
@@ -197,6 +239,7 @@ class NotebookExecutor:
                             results.append(CellResult(index, "skipped", original.source))
                             continue
                         client.timeout = max(1, int(min(config.cell_timeout_s, deadline - time.monotonic())))
+                        progress.cell(index, len(nb.cells))
                         try:
                             client.execute_cell(cell, position)
                         except DeadKernelError:
@@ -245,7 +288,11 @@ def _client_class():
         output_kept = 0
         output_dropped = 0
 
+        progress: Progress | None = None
+
         def output(self, outs, msg, display_id, cell_index):
+            if self.progress is not None and msg.get("msg_type") == "stream":
+                self.progress.text(str(msg.get("content", {}).get("text", ""))[-2000:])
             size = len(json.dumps(msg.get("content", {})))
             if self.output_kept + size > self.output_budget and msg.get("msg_type") != "error":
                 self.output_dropped += size
@@ -359,6 +406,9 @@ def _shorten(tb: str, keep: int = 20) -> str:
 class ScriptExecutor:
     """Runs a `.py` module as `__main__` in a child interpreter, with tracing installed."""
 
+    def __init__(self, progress: Callable[[str], None] | None = None):
+        self.progress = progress
+
     def run(self, entry: Entry, config: RunConfig) -> Run:
         started = time.monotonic()
         config_path = write_runtime_config(config)
@@ -368,7 +418,9 @@ class ScriptExecutor:
             argv = isolation.wrap([sys.executable, "-m", "grader.runtime", str(config_path), str(entry.path)])
             proc = subprocess.Popen(argv, cwd=entry.path.parent, env=student_env(config), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-            output = _CappedReader(proc.stdout, config.limits.output_kb * 1024)
+            progress = Progress(self.progress)
+            progress.cell(0, 1)
+            output = _CappedReader(proc.stdout, config.limits.output_kb * 1024, progress.text)
             output.start()
             watchdog = _Watchdog(lambda: proc.pid, started + limit, isolation, config.limits)
             watchdog.start()
@@ -403,15 +455,17 @@ class ScriptExecutor:
 class _CappedReader(threading.Thread):
     """Drains a pipe, keeping the first `budget` bytes (a flood must neither block nor fill memory)."""
 
-    def __init__(self, stream, budget: int):
+    def __init__(self, stream, budget: int, listen: Callable[[str], None] | None = None):
         super().__init__(daemon=True)
-        self.stream, self.budget = stream, budget
+        self.stream, self.budget, self.listen = stream, budget, listen
         self.kept = b""
         self.dropped = 0
 
     def run(self) -> None:
         chunks, kept = [], 0
-        for chunk in iter(lambda: self.stream.read(65536), b""):
+        for chunk in iter(lambda: self.stream.read1(65536), b""):
+            if self.listen is not None and kept < self.budget:
+                self.listen(chunk[-2000:].decode(errors="replace"))
             room = max(0, self.budget - kept)
             chunks.append(chunk[:room])
             kept += min(room, len(chunk))

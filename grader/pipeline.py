@@ -12,6 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from grader import __version__, quiz
 from grader.assignment import load_all
@@ -44,6 +45,7 @@ class Options:
     seed: int = 0
     quick: bool = False  # cap training so a student sees structural problems in well under a minute
     sandbox: SandboxMode = "auto"
+    progress: Callable[[str], None] | None = None  # hears "cell 3/20  00:41  epoch 2/5  loss 0.1234"
 
 
 QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
@@ -71,7 +73,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
             predict_functions=assignment.predict_functions)
         try:
-            run = execute(located.entry, config, executor)
+            run = execute(located.entry, config, executor, options.progress)
         except SubmissionRejected as exc:
             return rejected(Path(source), str(exc), time.monotonic() - started, options.lang, submission.sha256)
         run = add_hints(measure(run, data_path), options.lang)
