@@ -118,7 +118,7 @@ def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -
     b_side = [m for m in models if all(c.ok for c in architecture_criteria(m, b_rules))]
     missing = [label for label, side in ((a_label, a_side), (b_label, b_side)) if not side]
     if missing:
-        return Outcome(0.0, f"no {' and no '.join(missing)} run was found to compare")
+        return Outcome(0.0, "nothing to compare: no run found for " + " and none for ".join(f"'{m}'" for m in missing))
     pairs = [(a, b) for a in a_side for b in b_side if a is not b
              and (not spec.params.get("same_shape") or _widths(a) == _widths(b))]
     if not pairs:

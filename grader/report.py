@@ -118,8 +118,11 @@ def render(report: Report, console) -> None:
         console.print(Text(t["cells"], style="bold red"))
         for c in failing:
             body = Text()
-            if c.traceback:
-                body.append(_tail(c.traceback, 8) + "\n", style="dim")
+            tail = _tail(c.traceback, 8) if c.traceback else ""
+            if tail and c.error and tail.splitlines()[-1].strip() == c.error.strip():
+                tail = "\n".join(tail.splitlines()[:-1])  # the error line follows in red
+            if tail:
+                body.append(tail + "\n", style="dim")
             body.append(c.error or c.status, style="red")
             if c.hint:
                 body.append(f"\n{t['hint']}: {c.hint}", style="cyan")

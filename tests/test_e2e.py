@@ -88,7 +88,7 @@ def test_xor_notebook_passes_lab09(mnist_dir):
     assert checks["xor-net"]["status"] == "passed"
     assert doc["runs"][0]["test_accuracy"] == 1.0
     # the notebook has no sigmoid twin and no tf.Variable version: those parts fail, and say why
-    assert "no sigmoid" in checks["sigmoid-vs-relu"]["message"]
+    assert "no run found for 'sigmoid'" in checks["sigmoid-vs-relu"]["message"]
     assert "no function named" in checks["low-level"]["message"]
 
 

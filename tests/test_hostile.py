@@ -57,7 +57,7 @@ def error_of(doc):
 
 
 def test_infinite_loop_hits_the_time_limit(tmp_path, mnist_dir):
-    doc = run_module(tmp_path, mnist_dir, "while True:\n    pass\n", "--timeout", "15")
+    doc = run_module(tmp_path, mnist_dir, "while True:\n    pass\n", "--timeout", "30")
     assert doc["cells"][0]["status"] == "timeout"
     assert any("time limit" in m for m in doc["messages"])
 
