@@ -59,11 +59,12 @@ def check(
     quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
                                                       "accuracy is not judged"),
     sandbox: str = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
+    html: Optional[Path] = typer.Option(None, "--html", help="also write a self-contained HTML report with plots"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
     from grader import assignment as assignments
     from grader.pipeline import Options, check_submission
-    from grader.report import render, to_json
+    from grader.report import render, to_dict, to_json
 
     if not path.exists():
         _err.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False)
@@ -80,11 +81,26 @@ def check(
                 report = check_submission(path, replace(options, progress=lambda text: status.update(text)))
     except GraderError as exc:
         _fail(exc)
+    if html is not None:
+        _write_html(html, to_dict(report), data_dir, report.lang)
     if json_out:
         sys.stdout.write(to_json(report) + "\n")
     else:
         render(report, Console())
     raise typer.Exit(report.exit_code)
+
+
+def _write_html(path: Path, doc: dict, data_dir: Optional[Path], lang: str) -> None:
+    from grader.data import find_mnist
+    from grader.html import render_html
+
+    try:
+        data_path = find_mnist(data_dir)
+    except GraderError:
+        data_path = None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(doc, data_path, lang), encoding="utf-8")
+    _err.print(f"HTML report: {path}", highlight=False)
 
 
 @app.command("assignments")
@@ -209,6 +225,7 @@ def grade(
     from grader.assignment import find
     from grader.data import find_mnist
     from grader.gradebook import Gradebook
+    from grader.html import render_html
     from grader.report import to_markdown
 
     try:
@@ -238,6 +255,8 @@ def grade(
             book.record(c.student_id, c.name, str(c.path), c.sha256, chosen.id, keys[c.student_id], outcome.report,
                         outcome.exit_code)
             (feedback / f"{c.student_id}.md").write_text(to_markdown(outcome.report), encoding="utf-8")
+            (feedback / f"{c.student_id}.html").write_text(render_html(outcome.report, data_path, options["lang"]),
+                                                           encoding="utf-8")
             tally[{0: "passed", 1: "failed"}.get(outcome.exit_code, "rejected")] += 1
             outcomes.append(outcome)
         progress.update(task, advance=1, description=" ".join(f"{k} {v}" for k, v in tally.items()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from functools import lru_cache
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +17,17 @@ from pathlib import Path
 from grader.models import Layer, Run, TracedModel
 
 _WORKER_TIMEOUT_S = 600
+MISCLASSIFIED_KEPT = 24
+
+
+@lru_cache(maxsize=4)
+def _labels(dataset: str, data_path: Path):
+    from grader.testsets import load_testset
+
+    try:
+        return load_testset(dataset, data_path, {})[1].tolist()
+    except (OSError, ValueError):
+        return None
 
 
 def measure(run: Run, data_path: Path) -> Run:
@@ -38,10 +50,27 @@ def measure(run: Run, data_path: Path) -> Run:
         if result is None:
             measured.append(_explain_unmeasured(model))
         elif result.get("accuracy") is not None:
-            measured.append(_from_saved_file(model.with_measurement(float(result["accuracy"]), "grader"), result))
+            measured.append(_with_errors(_from_saved_file(model.with_measurement(float(result["accuracy"]), "grader"),
+                                                          result), result, _labels(model.dataset, data_path)))
         else:
             measured.append(model.with_measurement(None, "none", f"could not be measured: {result.get('error')}"))
     return replace(run, models=tuple(measured))
+
+
+def _with_errors(model: TracedModel, result: dict, labels) -> TracedModel:
+    """Confusion matrix and the first misclassified test images, from the clean process's predictions."""
+    predictions = result.get("predictions")
+    if labels is None or not isinstance(predictions, list) or len(predictions) != len(labels):
+        return model
+    classes = 10 if model.dataset == "mnist" else 2
+    confusion = [[0] * classes for _ in range(classes)]
+    wrong = []
+    for index, (truth, guess) in enumerate(zip(labels, predictions)):
+        if 0 <= guess < classes:
+            confusion[int(truth)][int(guess)] += 1
+        if truth != guess and len(wrong) < MISCLASSIFIED_KEPT:
+            wrong.append((index, int(truth), int(guess)))
+    return replace(model, confusion=tuple(tuple(row) for row in confusion), misclassified=tuple(wrong))
 
 
 def _from_saved_file(model: TracedModel, result: dict) -> TracedModel:

@@ -16,7 +16,7 @@ def main(manifest_path: str, out_path: str) -> int:
     import keras
 
     from grader.runtime import _describe_layer, _flat_layers  # pure description helpers, nothing installed
-    from grader.testsets import accuracy, load_testset
+    from grader.testsets import accuracy, load_testset, predicted_labels
 
     manifest = json.loads(open(manifest_path, encoding="utf-8").read())
     results = []
@@ -31,7 +31,8 @@ def main(manifest_path: str, out_path: str) -> int:
             outputs = model.predict(x, batch_size=1000, verbose=0)
             # what the saved file really holds, not what the student process claimed
             layers = [_describe_layer(layer) for layer in _flat_layers(model)]
-            results.append({"accuracy": accuracy(outputs, y), "layers": layers, "params": int(model.count_params())})
+            results.append({"accuracy": accuracy(outputs, y), "layers": layers, "params": int(model.count_params()),
+                            "predictions": predicted_labels(outputs).tolist()})
         except Exception as exc:  # one bad model must not hide the others' results
             results.append({"accuracy": None, "error": f"{type(exc).__name__}: {str(exc)[:300]}"})
     tmp = out_path + ".tmp"

@@ -105,6 +105,8 @@ class TracedModel:
     artifact: str | None = None  # file name of the saved model in the run's output folder
     transform: Mapping[str, Any] = field(default_factory=dict)  # how the student scaled inputs
     capped: Mapping[str, Any] = field(default_factory=dict)  # --quick: what the student asked for
+    confusion: tuple[tuple[int, ...], ...] = ()  # [true][predicted] counts on the test set
+    misclassified: tuple[tuple[int, int, int], ...] = ()  # (test index, true, predicted), the first few
 
     def architecture(self) -> str:
         """A one-line summary such as 'Dense(256,relu)×2 > Dropout(0.3) > Dense(10,softmax)'."""

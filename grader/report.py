@@ -63,6 +63,8 @@ def _run_dict(model: TracedModel) -> dict[str, Any]:
         "measure_note": model.measure_note, "reported_accuracy": model.reported_accuracy,
         "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
         "history": {k: list(v) for k, v in model.history.items()},
+        "confusion": [list(row) for row in model.confusion],
+        "misclassified": [list(m) for m in model.misclassified],
     }
 
 

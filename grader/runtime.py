@@ -36,6 +36,7 @@ class _State:
         self.objects: dict[int, Any] = {}  # id(model) -> model, kept alive so overwritten models still count
         self.loops: dict[tuple, dict[str, Any]] = {}  # custom loops by (optimizer, variables)
         self.cells: list[dict[str, Any]] = []
+        self.original_save = None
         self.saves: list[dict[str, Any]] = []
         self.loads: list[dict[str, Any]] = []
         self.call_samples: dict[int, Any] = {}  # id(model) -> first training batch it was called on
@@ -276,6 +277,7 @@ def _patch_saving(keras) -> None:
         _guard(_state.write)
         return model
 
+    _state.original_save = original_save  # the grader's own saves must not count as the student's
     model_cls.save = save
     saving_api.load_model = load_model
     for module in (keras.models, keras.saving, _tf_keras_models()):
@@ -426,7 +428,7 @@ def _save_or_measure(model, record: dict[str, Any]) -> None:
     """Standard-Keras models are saved for the grader's clean process; others are measured here."""
     if _is_portable(model):
         name = f"model{record['index']}.keras"
-        model.save(_state.out_dir / name)
+        (_state.original_save or type(model).save)(model, _state.out_dir / name)
         record["artifact"] = name
         return
     record["artifact"] = None

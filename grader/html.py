@@ -1,0 +1,128 @@
+"""The HTML report: one self-contained file (no external requests; plots embedded as PNG data).
+
+Rendered from the report's JSON document, so `grader check --html` and the feedback files of
+`grader grade` are the same page. Jinja2 template, matplotlib plots, Korean or English.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any, Mapping
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+TEXT = {
+    "en": {"title": "Grading report", "score": "Score", "checks": "Checks", "check": "check", "status": "status",
+           "points": "points", "message": "message", "runs": "Trained models, measured by the grader",
+           "arch": "architecture", "params": "parameters", "optimizer": "optimizer", "epochs": "epochs",
+           "acc": "test accuracy", "curves": "Training curves", "confusion": "Confusion matrix (rows: true digit)",
+           "wrong": "Misclassified test digits (true → predicted)", "cells": "Failing cells", "hint": "Hint",
+           "notes": "Notes", "quiz": "Quiz", "none": "No model was trained.", "reference": "reference",
+           "measured_by": "measured", "rejected": "The submission could not be graded"},
+    "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
+           "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
+           "params": "파라미터", "optimizer": "옵티마이저", "epochs": "에폭", "acc": "테스트 정확도",
+           "curves": "학습 곡선", "confusion": "혼동 행렬 (행: 실제 숫자)", "wrong": "틀린 테스트 이미지 (실제 → 예측)",
+           "cells": "오류가 난 셀", "hint": "힌트", "notes": "참고", "quiz": "퀴즈", "none": "학습된 모델이 없습니다.",
+           "reference": "기준", "measured_by": "측정", "rejected": "제출물을 채점할 수 없습니다"},
+}
+
+
+def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en",
+                reference: Mapping[str, Any] | None = None) -> str:
+    """The report page; `data_path` (MNIST) supplies the images of misclassified digits."""
+    env = Environment(loader=PackageLoader("grader", "templates"), autoescape=select_autoescape(["html"]))
+    images = _test_images(data_path)
+    runs = []
+    for run in doc.get("runs", []):
+        runs.append({**run,
+                     "curves": _curves(run.get("history", {}), lang),
+                     "confusion_png": _confusion(run.get("confusion") or []),
+                     "wrong_png": _misclassified(run.get("misclassified") or [], images)})
+    quiz = [c for c in doc.get("checks", []) if c["id"].startswith("quiz")]
+    checks = [c for c in doc.get("checks", []) if not c["id"].startswith("quiz")]
+    return env.get_template("report.html").render(doc=doc, runs=runs, checks=checks, quiz=quiz, lang=lang,
+                                                  t=TEXT.get(lang, TEXT["en"]), reference=reference or {})
+
+
+def _png(figure) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _curves(history: Mapping[str, list], lang: str) -> str | None:
+    series = {k: v for k, v in history.items() if v}
+    if not series:
+        return None
+    plt = _plt()
+    figure, axes = plt.subplots(1, 2, figsize=(8, 2.8))
+    for axis, metric in zip(axes, ("loss", "accuracy")):
+        for key in (metric, f"val_{metric}"):
+            if key in series:
+                axis.plot(range(1, len(series[key]) + 1), series[key], marker="o", label=key)
+        axis.set_xlabel("epoch")  # plot text stays ASCII: no CJK font needed in matplotlib
+        axis.set_title(metric)
+        axis.grid(alpha=0.3)
+        if axis.lines:
+            axis.legend(fontsize=8)
+    return _png(figure)
+
+
+def _confusion(matrix: list[list[int]]) -> str | None:
+    if not matrix:
+        return None
+    plt = _plt()
+    figure, axis = plt.subplots(figsize=(4.2, 3.8))
+    axis.imshow(matrix, cmap="Blues")
+    for i, row in enumerate(matrix):
+        for j, count in enumerate(row):
+            if count:
+                axis.text(j, i, str(count), ha="center", va="center", fontsize=6,
+                          color="white" if count > max(map(max, matrix)) / 2 else "black")
+    axis.set_xticks(range(len(matrix)))
+    axis.set_yticks(range(len(matrix)))
+    axis.set_xlabel("predicted")
+    axis.set_ylabel("true")
+    return _png(figure)
+
+
+def _misclassified(wrong: list[list[int]], images) -> str | None:
+    if not wrong or images is None:
+        return None
+    plt = _plt()
+    columns = 8
+    rows = (len(wrong) + columns - 1) // columns
+    figure, axes = plt.subplots(rows, columns, figsize=(columns * 1.0, rows * 1.2))
+    for axis in getattr(axes, "flat", [axes]):
+        axis.axis("off")
+    for axis, (index, truth, guess) in zip(getattr(axes, "flat", [axes]), wrong):
+        axis.imshow(images[index], cmap="gray_r")
+        axis.set_title(f"{truth} → {guess}", fontsize=9, color="#b00")
+    return _png(figure)
+
+
+def _test_images(data_path: Path | None):
+    if data_path is None:
+        return None
+    import numpy as np
+
+    try:
+        with np.load(data_path, allow_pickle=False) as f:
+            return f["x_test"]
+    except (OSError, KeyError, ValueError):
+        return None
