@@ -41,7 +41,7 @@ def build_class(folder: Path) -> Path:
 
 
 def grade(klass, out, mnist_dir, *extra, **kw):
-    return grader("grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2", "--timeout", "30",
+    return grader("grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2", "--timeout", "60",
                   "--data-dir", str(mnist_dir), *extra, **kw)
 
 
@@ -103,7 +103,7 @@ def test_kill_minus_9_then_resume_equals_a_clean_run(graded, tmp_path, mnist_dir
     out = tmp_path / "out"
     exe = [sys.executable, "-m", "grader"]
     proc = subprocess.Popen([*exe, "grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2",
-                             "--timeout", "30", "--data-dir", str(mnist_dir)], start_new_session=True,
+                             "--timeout", "60", "--data-dir", str(mnist_dir)], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
