@@ -116,10 +116,12 @@ def bwrap_args(workdir: Path, writable: list[Path], readable: list[Path], cwd: P
 
 
 def python_dirs() -> list[Path]:
-    """The interpreter and its libraries, minus the grader's own project folder (keys, tests)."""
+    """The interpreter and its libraries, minus the grader's own project folder (keys, tests).
+    A virtualenv inside the project folder (CI's `.venv`) is still the environment: it is bound."""
     # in a checkout, the project folder holds assignments, answer keys and tests: never bound
     project = PACKAGE_DIR.parent if (PACKAGE_DIR.parent / "pyproject.toml").is_file() else None
-    candidates = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).resolve().parent}
+    environments = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    candidates = set(environments) | {Path(sys.executable).resolve().parent}
     candidates.update(Path(p) for p in sys.path if p)
     found = []
     for path in sorted(candidates):
@@ -127,7 +129,10 @@ def python_dirs() -> list[Path]:
             path = path.resolve()
         except OSError:
             continue
-        if not path.is_dir() or project is not None and (path == project or project in path.parents):
+        if not path.is_dir():
+            continue
+        in_environment = any(path == env or env in path.parents for env in environments)
+        if project is not None and (path == project or project in path.parents) and not in_environment:
             continue
         if path in (Path("/"), Path("/usr")) or str(path).startswith(("/usr/", "/etc/")):
             continue  # already bound read-only
