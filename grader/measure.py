@@ -8,6 +8,7 @@ and predicts the test set. What the student printed or stored is never consulted
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from functools import lru_cache
 import sys
@@ -96,17 +97,15 @@ def _explain_unmeasured(model: TracedModel) -> TracedModel:
 
 def _run_worker(manifest_path: Path) -> list[dict]:
     out_path = manifest_path.with_name("measure-results.json")
-    env = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
-    import os
-
-    env = {**os.environ, **env}
+    count = len(json.loads(manifest_path.read_text())["models"])
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
     try:
         proc = subprocess.run([sys.executable, "-m", "grader.measure_worker", str(manifest_path), str(out_path)],
                               capture_output=True, text=True, timeout=_WORKER_TIMEOUT_S, env=env,
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        return [{"error": "measuring took too long"}] * len(json.loads(manifest_path.read_text())["models"])
+        return [{"error": "measuring took too long"}] * count
     if proc.returncode != 0 or not out_path.is_file():
         tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
-        return [{"error": f"measuring process failed: {tail[0][:200]}"}] * len(json.loads(manifest_path.read_text())["models"])
+        return [{"error": f"measuring process failed: {tail[0][:200]}"}] * count
     return json.loads(out_path.read_text(encoding="utf-8"))

@@ -15,7 +15,6 @@ import json
 import os
 import random
 import sys
-import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -649,5 +648,4 @@ def _student_traceback(exc: BaseException, script: str) -> str:
 
 
 if __name__ == "__main__":
-    started = time.time()
     sys.exit(run_script(sys.argv[1], sys.argv[2]))

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import zipfile
 
-import pytest
 
 
 def grader(*args, env=None, cwd=None):

@@ -5,7 +5,6 @@ everything could not pass: the report must still hold that model, measured.
 """
 
 import json
-import os
 import socket
 import threading
 import uuid

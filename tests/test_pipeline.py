@@ -2,10 +2,8 @@
 
 import json
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from conftest import dense, traced
 
 from grader.assignment import find

@@ -17,4 +17,6 @@ def test_progress_line_follows_cells_and_keras_epochs():
 
 
 def test_progress_is_silent_without_a_listener():
-    Progress(None).text("Epoch 1/1 loss: 0.5")
+    progress = Progress(None)
+    progress.text("Epoch 1/1 loss: 0.5")
+    assert (progress.epoch, progress.loss) == ("", "")  # nothing parsed when nobody listens
