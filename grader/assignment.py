@@ -113,12 +113,13 @@ def _check_spec(folder: Path, raw: dict[str, Any], quiz: dict[str, Any]) -> Chec
     if raw["kind"] not in REGISTRY:
         raise AssignmentError(f"{folder}: check {raw['id']!r} has unknown kind {raw['kind']!r}; "
                               f"known: {', '.join(sorted(REGISTRY))}")
-    params = {k: v for k, v in raw.items() if k not in _SPEC_KEYS}
+    params = {k: v for k, v in raw.items() if k not in _SPEC_KEYS and not k.startswith("title_")}
+    titles = {k.removeprefix("title_"): str(v) for k, v in raw.items() if k.startswith("title_")}
     if raw["kind"] == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
         raise AssignmentError(f"{folder}: check {raw['id']!r} asks question {params.get('question')!r}, "
                               "which quiz.json has no key for")
     return CheckSpec(id=str(raw["id"]), title=str(raw["title"]), points=float(raw["points"]),
-                     kind=str(raw["kind"]), params=params)
+                     kind=str(raw["kind"]), params=params, titles=titles)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from grader import __version__
+from grader import __version__, cli_batch
 from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
 from grader.hints import default_lang
 
@@ -245,7 +245,7 @@ def grade(
     keys = {c.student_id: batch.cache_key(c, chosen) for c in candidates}
     tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
     outcomes: list = []
-    progress, task = _batch_progress(len(candidates))
+    progress, task = cli_batch.batch_progress(len(candidates))
 
     def on_result(outcome) -> None:
         c = outcome.candidate
@@ -265,52 +265,10 @@ def grade(
         batch.run(candidates, chosen, options, jobs=jobs or batch.default_jobs(), scheduler=scheduler,
                   is_cached=lambda c: book.cached(c.student_id, chosen.id, keys[c.student_id]), on_result=on_result)
     _err.print("done: " + ", ".join(f"{k} {v}" for k, v in tally.items()), highlight=False)
-    _batch_summary(book, chosen.id, outcomes, tally)
+    cli_batch.batch_summary(book, chosen.id, outcomes, tally)
     book.close()
     if len(candidates) > 1:
-        _similarity_report(candidates, chosen, outdir / "similarity.html", 5)
-
-
-def _batch_progress(total: int):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    progress = Progress(TextColumn("[bold]grading"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.description}"),
-                        console=Console(stderr=True))
-    return progress, progress.add_task("", total=total)
-
-
-def _batch_summary(book, assignment_id: str, outcomes: list, tally: dict) -> None:
-    import statistics
-
-    from rich.table import Table
-
-    console = Console()
-    rows = list(book.current(assignment_id))
-    scores = [r.score for r in rows if r.status == "graded"]
-    summary = Table(title=f"{assignment_id}: {len(rows)} students", title_justify="left")
-    for column in ("graded", "passed", "failed", "rejected", "cached", "min", "median", "max"):
-        summary.add_column(column, justify="right")
-    summary.add_row(str(len(scores)), str(tally["passed"]), str(tally["failed"]), str(tally["rejected"]),
-                    str(tally["cached"]), *(f"{f(scores):g}" if scores else "—" for f in (min, statistics.median, max)))
-    console.print(summary)
-    if scores:
-        top = max(r.max_score for r in rows) or 1
-        bins = [0] * 5
-        for score in scores:
-            bins[min(4, int(score / top * 5))] += 1
-        console.print("score distribution: " + "  ".join(
-            f"{i * 20}-{(i + 1) * 20}%: {n}" for i, n in enumerate(bins)), highlight=False)
-    slow = sorted(outcomes, key=lambda o: -o.report.get("duration_s", 0))[:3]
-    if slow:
-        console.print("slowest: " + ", ".join(f"{o.candidate.student_id} ({o.report['duration_s']:.0f} s)" for o in slow),
-                      highlight=False)
-    broken = [r for r in rows if r.status != "graded"]
-    if broken:
-        table = Table("student", "reason", title="Not graded", title_justify="left")
-        for r in broken:
-            table.add_row(r.student_id, "; ".join(r.report.get("messages", []))[:200])
-        console.print(table)
+        cli_batch.similarity_report(candidates, chosen, outdir / "similarity.html", 5)
 
 
 @app.command()
@@ -330,29 +288,7 @@ def similarity(
         candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN)
     except GraderError as exc:
         _fail(exc)
-    _similarity_report(candidates, chosen, html, top)
-
-
-def _similarity_report(candidates, assignment, html: Path, top: int) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from grader import similarity
-
-    codes = {c.student_id: similarity.code_of(c.path) for c in candidates}
-    names = {c.student_id: c.name for c in candidates}
-    pairs = similarity.compare(codes, similarity.boilerplate_of(assignment) if assignment else [])
-    table = Table("#", "student", "student", "similarity", "tokens in common",
-                  title=f"Most similar pairs ({len(codes)} students; flagged at {similarity.FLAG_AT:.0%})",
-                  title_justify="left")
-    for i, p in enumerate(pairs[:top], 1):
-        style = "bold red" if p.suspicious else ""
-        table.add_row(str(i), f"{p.a} {names.get(p.a, '')}", f"{p.b} {names.get(p.b, '')}",
-                      Text(f"{p.similarity:.0%}", style=style), str(p.overlap_tokens))
-    Console().print(table)
-    html.parent.mkdir(parents=True, exist_ok=True)
-    html.write_text(similarity.side_by_side_html(pairs, codes, top), encoding="utf-8")
-    Console().print(f"side-by-side view: {html}", highlight=False)
+    cli_batch.similarity_report(candidates, chosen, html, top)
 
 
 @app.command("export")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -21,8 +20,8 @@ from typing import Callable, Mapping, Protocol
 
 from grader.errors import ExecutionError, NoEntryPoint
 from grader.models import CellResult, Entry, ResourceLimits, Run
-from grader.limits import make_cgroup, remove_cgroup
-from grader.sandbox import Sandbox, prepare_runtime
+from grader.isolate import Isolation, Watchdog, student_env, write_runtime_config
+from grader.sandbox import Sandbox
 from grader.trace import read_facts
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -60,73 +59,6 @@ def execute(entry: Entry, config: RunConfig, executor: Executor | None = None,
         executor = NotebookExecutor(progress) if entry.kind == "notebook" else ScriptExecutor(progress)
     config.out_dir.mkdir(parents=True, exist_ok=True)
     return executor.run(entry, config)
-
-
-_PASSED_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "VIRTUAL_ENV",
-               "SYSTEMROOT", "TMPDIR", "HOME", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-
-
-def student_env(config: RunConfig) -> dict[str, str]:
-    """A small environment: the user's tokens and settings are not passed to student code."""
-    env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV}
-    env.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED=str(config.seed), PYTHONUNBUFFERED="1",
-               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1")
-    if config.threads:
-        env.update(OMP_NUM_THREADS=str(config.threads), TF_NUM_INTRAOP_THREADS=str(config.threads),
-                   TF_NUM_INTEROP_THREADS=str(config.threads))
-    # the student process must import grader.runtime from this installation
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def write_runtime_config(config: RunConfig) -> Path:
-    path = config.out_dir / "runtime-config.json"
-    path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
-                                "seed": config.seed, "threads": config.threads,
-                                "quick": dict(config.quick) if config.quick else None,
-                                "predict_functions": list(config.predict_functions),
-                                "output_bytes": config.limits.output_kb * 1024}), encoding="utf-8")
-    return path
-
-
-@dataclass
-class _Isolation:
-    """What one run needs around the student process: the wrapped command, a cgroup, a watchdog."""
-
-    config: RunConfig
-    cwd: Path
-    cgroup: str | None = None
-
-    def __enter__(self) -> "_Isolation":
-        prepare_runtime(self.config.workdir)
-        (self.config.workdir / "ipc").mkdir(exist_ok=True)
-        self.cgroup = make_cgroup(f"grader-{os.getpid()}-{id(self)}")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        remove_cgroup(self.cgroup)
-
-    @property
-    def writable(self) -> list[Path]:
-        config = self.config
-        return [config.scratch or self.cwd, config.out_dir, config.workdir / "ipc"]
-
-    def wrap(self, argv: list[str]) -> list[str]:
-        return self.config.sandbox.command(argv, workdir=self.config.workdir, writable=self.writable,
-                                           readable=[self.config.data_path], cwd=self.cwd,
-                                           limits=self.config.limits, cgroup=self.cgroup)
-
-    def disk_used(self) -> int:
-        total = 0
-        for root in (self.config.scratch or self.cwd, self.config.out_dir):
-            for dirpath, _, names in os.walk(root):
-                for name in names:
-                    try:
-                        total += os.lstat(os.path.join(dirpath, name)).st_size
-                    except OSError:
-                        continue
-        return total
 
 
 # --- notebooks --------------------------------------------------------------------------
@@ -214,7 +146,7 @@ class NotebookExecutor:
         deadline = started + config.run_timeout_s
         results: list[CellResult] = []
         counts: dict[int, int] = {}
-        with _Isolation(config, entry.path.parent) as isolation:
+        with Isolation(config, entry.path.parent) as isolation:
             client = _client_class()(
                 work, timeout=int(config.cell_timeout_s), allow_errors=True, interrupt_on_timeout=True,
                 error_on_timeout={"ename": "CellTimeout", "evalue": f"cell ran longer than {config.cell_timeout_s:g} s",
@@ -224,7 +156,7 @@ class NotebookExecutor:
             )
             client.output_budget = config.limits.output_kb * 1024
             client.progress = progress = Progress(self.progress)
-            watchdog = _Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
+            watchdog = Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
             try:
                 with client.setup_kernel(env=student_env(config), stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL):
                     watchdog.start()
@@ -271,6 +203,7 @@ class NotebookExecutor:
                 messages.append(f"output was truncated after {config.limits.output_kb} KB "
                                 f"({client.output_dropped:,} more bytes dropped)")
         facts = read_facts(config.out_dir, counts)
+        messages.extend(isolation.limit_notes())
         if watchdog.reason:
             messages.append(f"{watchdog.reason}; later cells were skipped, models trained before still count")
         return Run(entry=entry, cells=tuple(results), models=facts.models, markdown=markdown,
@@ -303,7 +236,7 @@ def _client_class():
     return CappedClient
 
 
-def _kernel_manager_class(isolation: "_Isolation"):
+def _kernel_manager_class(isolation: "Isolation"):
     """A kernel manager that starts this interpreter's ipykernel inside the isolation, over IPC sockets
     (the sandbox has no network, not even loopback), interrupted by message (signals cannot cross it)."""
     from jupyter_client.kernelspec import KernelSpec
@@ -329,50 +262,6 @@ def _kernel_manager_class(isolation: "_Isolation"):
 def _kernel_pid(client) -> int | None:
     provisioner = getattr(client.km, "provisioner", None)
     return getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
-
-
-class _Watchdog:
-    """Ends the run when its deadline passes or it writes more than its disk budget."""
-
-    TIME = "the run's time limit was reached"
-    DISK = "the run wrote more than its disk limit"
-
-    def __init__(self, pid_of, deadline: float, isolation: _Isolation, limits: ResourceLimits):
-        self.pid_of, self.deadline, self.isolation, self.limits = pid_of, deadline, isolation, limits
-        self.reason: str | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def _watch(self) -> None:
-        while not self._stop.wait(0.5):
-            if time.monotonic() >= self.deadline:
-                self._fire(self.TIME)
-            elif self.isolation.disk_used() > self.limits.disk_mb * 2**20:
-                self._fire(f"{self.DISK} ({self.limits.disk_mb} MB)")
-
-    def _fire(self, reason: str) -> None:
-        self.reason = reason
-        self._stop.set()
-        pid = self.pid_of()
-        if pid:
-            _kill_tree(pid)
-        remove_cgroup(self.isolation.cgroup)
-
-
-def _kill_tree(pid: int) -> None:
-    try:
-        os.killpg(os.getpgid(pid), signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _error_of(cell) -> tuple[str, str] | None:
@@ -414,7 +303,7 @@ class ScriptExecutor:
         config_path = write_runtime_config(config)
         messages: list[str] = []
         limit = min(config.run_timeout_s, config.cell_timeout_s)
-        with _Isolation(config, entry.path.parent) as isolation:
+        with Isolation(config, entry.path.parent) as isolation:
             argv = isolation.wrap([sys.executable, "-m", "grader.runtime", str(config_path), str(entry.path)])
             proc = subprocess.Popen(argv, cwd=entry.path.parent, env=student_env(config), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
@@ -422,7 +311,7 @@ class ScriptExecutor:
             progress.cell(0, 1)
             output = _CappedReader(proc.stdout, config.limits.output_kb * 1024, progress.text)
             output.start()
-            watchdog = _Watchdog(lambda: proc.pid, started + limit, isolation, config.limits)
+            watchdog = Watchdog(lambda: proc.pid, started + limit, isolation, config.limits)
             watchdog.start()
             try:
                 proc.wait()
@@ -434,6 +323,7 @@ class ScriptExecutor:
             messages.append(f"output was truncated after {config.limits.output_kb} KB "
                             f"({output.dropped:,} more bytes dropped)")
         facts = read_facts(config.out_dir, {})
+        messages.extend(isolation.limit_notes())
         cells = facts.cells
         source = entry.path.read_text(errors="replace")
         if watchdog.reason:

@@ -13,6 +13,8 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from grader.compare import BLOCK_FIELDS
+
 TEXT = {
     "en": {"title": "Grading report", "score": "Score", "checks": "Checks", "check": "check", "status": "status",
            "points": "points", "message": "message", "runs": "Trained models, measured by the grader",
@@ -20,31 +22,39 @@ TEXT = {
            "acc": "test accuracy", "curves": "Training curves", "confusion": "Confusion matrix (rows: true digit)",
            "wrong": "Misclassified test digits (true → predicted)", "cells": "Failing cells", "hint": "Hint",
            "notes": "Notes", "quiz": "Quiz", "none": "No model was trained.", "reference": "reference",
-           "measured_by": "measured", "rejected": "The submission could not be graded"},
+           "measured_by": "measured", "rejected": "The submission could not be graded",
+           "vs_reference": "Compared with the reference model of", "yours": "yours", "layer": "layer",
+           "output": "output", "fields": ("units", "activation", "initializer", "dropout", "batchnorm"),
+           "curves_ref": "Training curves (solid: yours, dashed: reference)",
+           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"}},
     "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
            "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
            "params": "파라미터", "optimizer": "옵티마이저", "epochs": "에폭", "acc": "테스트 정확도",
            "curves": "학습 곡선", "confusion": "혼동 행렬 (행: 실제 숫자)", "wrong": "틀린 테스트 이미지 (실제 → 예측)",
            "cells": "오류가 난 셀", "hint": "힌트", "notes": "참고", "quiz": "퀴즈", "none": "학습된 모델이 없습니다.",
-           "reference": "기준", "measured_by": "측정", "rejected": "제출물을 채점할 수 없습니다"},
+           "reference": "기준", "measured_by": "측정", "rejected": "제출물을 채점할 수 없습니다",
+           "vs_reference": "비교한 기준 모델:", "yours": "제출", "layer": "층", "output": "출력",
+           "fields": ("유닛", "활성화", "초기화", "드롭아웃", "배치정규화"),
+           "curves_ref": "학습 곡선 (실선: 제출, 점선: 기준)",
+           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"}},
 }
 
 
-def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en",
-                reference: Mapping[str, Any] | None = None) -> str:
+def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en") -> str:
     """The report page; `data_path` (MNIST) supplies the images of misclassified digits."""
     env = Environment(loader=PackageLoader("grader", "templates"), autoescape=select_autoescape(["html"]))
     images = _test_images(data_path)
     runs = []
     for run in doc.get("runs", []):
+        reference = run.get("reference") or {}
         runs.append({**run,
-                     "curves": _curves(run.get("history", {}), lang),
+                     "curves": _curves(run.get("history", {}), reference.get("history") or {}),
                      "confusion_png": _confusion(run.get("confusion") or []),
                      "wrong_png": _misclassified(run.get("misclassified") or [], images)})
     quiz = [c for c in doc.get("checks", []) if c["id"].startswith("quiz")]
     checks = [c for c in doc.get("checks", []) if not c["id"].startswith("quiz")]
     return env.get_template("report.html").render(doc=doc, runs=runs, checks=checks, quiz=quiz, lang=lang,
-                                                  t=TEXT.get(lang, TEXT["en"]), reference=reference or {})
+                                                  t=TEXT.get(lang, TEXT["en"]), fields=BLOCK_FIELDS)
 
 
 def _png(figure) -> str:
@@ -65,16 +75,21 @@ def _plt():
     return plt
 
 
-def _curves(history: Mapping[str, list], lang: str) -> str | None:
+def _curves(history: Mapping[str, list], reference: Mapping[str, list]) -> str | None:
+    """Loss and accuracy per epoch, the student's solid over the reference's dashed."""
     series = {k: v for k, v in history.items() if v}
     if not series:
         return None
+    theirs = {k: v for k, v in reference.items() if v}
     plt = _plt()
     figure, axes = plt.subplots(1, 2, figsize=(8, 2.8))
     for axis, metric in zip(axes, ("loss", "accuracy")):
         for key in (metric, f"val_{metric}"):
             if key in series:
-                axis.plot(range(1, len(series[key]) + 1), series[key], marker="o", label=key)
+                line, = axis.plot(range(1, len(series[key]) + 1), series[key], marker="o", label=key)
+                if key in theirs:
+                    axis.plot(range(1, len(theirs[key]) + 1), theirs[key], linestyle="--", color=line.get_color(),
+                              alpha=0.6, label=f"reference {key}")
         axis.set_xlabel("epoch")  # plot text stays ASCII: no CJK font needed in matplotlib
         axis.set_title(metric)
         axis.grid(alpha=0.3)

@@ -1,7 +1,8 @@
 """`python -m grader.limits SPEC -- COMMAND...`: apply resource limits, then exec COMMAND.
 
 Runs between the grader and the sandbox so every process the student starts inherits them.
-SPEC is JSON: {"memory_mb", "cpu_s", "processes", "file_mb", "cgroup"}.
+SPEC is JSON: {"memory_mb", "cpu_s", "processes", "file_mb", "cgroup", "record"}; what was
+applied is written as a JSON list to the file `record` names, so the report can say what was not.
 
 - memory: RLIMIT_AS (address space). TensorFlow reserves about 2.3 GB of address space for a
   small MNIST run (measured: VmPeak 2.3 GB, resident 0.6 GB), so the default is 8 GB;
@@ -71,6 +72,7 @@ def make_cgroup(name: str) -> str | None:
         except OSError:
             continue
         if (path / "pids.max").exists():
+            _remove_stale(root)
             return str(path)
         try:
             path.rmdir()
@@ -105,6 +107,24 @@ def remove_cgroup(path: str | None) -> None:
         pass
 
 
+def _remove_stale(root: Path) -> None:
+    """Empty cgroups left by graders that were killed (-9) before they could clean up."""
+    for path in root.glob("grader-*-*"):
+        try:
+            owner = int(path.name.split("-")[1])
+            os.kill(owner, 0)
+            continue  # its grader is still running
+        except ProcessLookupError:
+            pass
+        except (ValueError, OSError):
+            continue
+        try:
+            if not (path / "cgroup.procs").read_text().split():
+                path.rmdir()
+        except OSError:
+            continue
+
+
 def _processes_of(uid: int) -> int:
     count = 0
     for entry in Path("/proc").iterdir():
@@ -120,7 +140,12 @@ def _processes_of(uid: int) -> int:
 def main(argv: list[str]) -> None:
     spec = json.loads(argv[0])
     command = argv[argv.index("--") + 1:]
-    apply(spec)
+    applied = apply(spec)
+    if spec.get("record"):
+        try:
+            Path(spec["record"]).write_text(json.dumps(applied), encoding="utf-8")
+        except OSError:
+            pass  # the limits hold either way; only the report's note is lost
     os.execvp(command[0], command)
 
 

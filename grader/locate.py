@@ -86,10 +86,20 @@ def _text(submission: Submission, relpath: str) -> str:
     except OSError:
         return ""
     if relpath.endswith(".ipynb"):
-        try:
-            cells = json.loads(text).get("cells", [])
-            return "\n".join("".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
-                             for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
-        except (ValueError, AttributeError, TypeError, KeyError):
-            return text  # not valid JSON: let execution report it
+        cells = code_cells(text)
+        return text if cells is None else "\n".join(cells)  # not valid JSON: let execution report it
     return text
+
+
+def code_cells(notebook_json: str) -> list[str] | None:
+    """The sources of a notebook's code cells (not markdown, outputs or metadata); None if it is not notebook JSON."""
+    try:
+        cells = json.loads(notebook_json).get("cells", [])
+    except (ValueError, AttributeError):
+        return None
+    sources = []
+    for cell in cells if isinstance(cells, list) else ():
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(map(str, source)) if isinstance(source, list) else str(source))
+    return sources

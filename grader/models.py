@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Mapping
+
+if TYPE_CHECKING:  # compare.py builds on these values; the report only carries its results
+    from grader.compare import Comparison
 
 CheckStatus = Literal["passed", "failed", "error", "skipped"]
 CellStatus = Literal["ok", "error", "timeout", "skipped"]
@@ -110,17 +113,7 @@ class TracedModel:
 
     def architecture(self) -> str:
         """A one-line summary such as 'Dense(256,relu)×2 > Dropout(0.3) > Dense(10,softmax)'."""
-        parts: list[str] = []
-        for layer in self.layers:
-            if layer.kind == "Dense":
-                parts.append(f"Dense({layer.units},{layer.activation or 'linear'})")
-            elif layer.kind == "Dropout":
-                parts.append(f"Dropout({layer.rate:g})" if layer.rate is not None else "Dropout")
-            elif layer.kind == "Activation":
-                parts.append(f"Activation({layer.activation})")
-            elif layer.kind != "InputLayer":
-                parts.append(layer.kind)
-        return " > ".join(_collapse(parts))
+        return describe(self.layers)
 
     def with_measurement(self, accuracy: float | None, by: MeasuredBy, note: str | None = None) -> "TracedModel":
         return replace(self, test_accuracy=accuracy, measured_by=by, measure_note=note)
@@ -155,6 +148,10 @@ class CheckSpec:
     points: float
     kind: str  # "run" | "quiz" | a registered custom check name
     params: Mapping[str, Any] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)  # translations of `title`, by language ("ko")
+
+    def title_for(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
 
 
 @dataclass(frozen=True)
@@ -227,6 +224,7 @@ class Report:
     duration_s: float = 0.0
     lang: Lang = "en"
     quick: bool = False  # training was capped; accuracy checks were not judged
+    comparisons: tuple["Comparison", ...] = ()  # trained models beside the reference models
 
     @property
     def passed(self) -> bool:
@@ -238,6 +236,21 @@ class Report:
         if self.status == "rejected":
             return 2
         return 0 if self.passed else 1
+
+
+def describe(layers: tuple[Layer, ...]) -> str:
+    """Layers in one line, runs of identical layers written once with a count."""
+    parts: list[str] = []
+    for layer in layers:
+        if layer.kind == "Dense":
+            parts.append(f"Dense({layer.units},{layer.activation or 'linear'})")
+        elif layer.kind == "Dropout":
+            parts.append(f"Dropout({layer.rate:g})" if layer.rate is not None else "Dropout")
+        elif layer.kind == "Activation":
+            parts.append(f"Activation({layer.activation})")
+        elif layer.kind != "InputLayer":
+            parts.append(layer.kind)
+    return " > ".join(_collapse(parts))
 
 
 def _collapse(parts: list[str]) -> list[str]:

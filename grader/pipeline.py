@@ -17,6 +17,7 @@ from typing import Callable
 from grader import __version__, quiz
 from grader.assignment import load_all
 from grader.checks import Evidence
+from grader.compare import compare_models
 from grader.data import find_mnist
 from grader.errors import SubmissionRejected
 from grader.execute import Executor, RunConfig, execute
@@ -83,14 +84,15 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
                 f"the submission contains saved weights ({', '.join(weights[:3])}); only models trained "
                 "during the run are graded",))
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
-        checks = score(Evidence(run, answers, quick=options.quick), assignment)
+        checks = score(Evidence(run, answers, quick=options.quick), assignment, options.lang)
         return Report(
             grader_version=__version__, submission=str(source), sha256=submission.sha256,
             assignment=assignment.id, status="graded",
             score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
             checks=checks, runs=run.models, cells=run.cells,
             messages=((sandbox.note,) if sandbox.note else ()) + submission.messages + located.messages + run.messages,
-            duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick)
+            duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick,
+            comparisons=compare_models(run.models, assignment, options.lang))
     finally:
         if options.keep_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -12,8 +12,9 @@ import json
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from grader.data import find_mnist
 from grader.errors import AssignmentError
@@ -33,6 +34,8 @@ class Figure:
     model: str  # the reference model it came from
     epochs: int
     published: float | None = None  # what the course materials print for this part
+    layers: tuple[dict, ...] = ()  # the reference model's layers, for the report's side-by-side view
+    history: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # its per-epoch curves
 
     @property
     def gap(self) -> float | None:
@@ -82,16 +85,25 @@ def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
         published = spec.params.get("published")
         found.append(Figure(name, best.test_accuracy if best else None,
                             f"#{best.index + 1} {best.architecture()}" if best else "none", best.epochs if best else 0,
-                            float(published) if isinstance(published, (int, float)) else None))
+                            float(published) if isinstance(published, (int, float)) else None,
+                            tuple(_layer_dict(layer) for layer in best.layers) if best else (),
+                            dict(best.history) if best else {}))
     return tuple(found)
 
 
 def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path | None:
     path = assignment.root / "reference.json"
     data = {f.name: {"accuracy": round(f.accuracy, 4), "model": f.model, "epochs": f.epochs,
-                     "published": f.published, "recorded": time.strftime("%Y-%m-%d")}
+                     "published": f.published, "recorded": time.strftime("%Y-%m-%d"),
+                     "layers": list(f.layers),
+                     "history": {k: [round(float(x), 5) for x in v] for k, v in f.history.items()}}
             for f in found if f.accuracy is not None}
     if not data:
         return None
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _layer_dict(layer) -> dict:
+    """A layer as reference.json keeps it: only the fields that are set."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(layer).items() if v is not None}

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.compare import comparison_dict, summarize
 from grader.models import Report, TracedModel
 
 _TEXT = {
@@ -14,6 +15,7 @@ _TEXT = {
            "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
            "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
+           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"},
            "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
                     "Run without --quick for the grade."},
     "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
@@ -21,6 +23,7 @@ _TEXT = {
            "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
            "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
+           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"},
            "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
                     "점수는 --quick 없이 실행해야 나옵니다."},
 }
@@ -28,6 +31,7 @@ _STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skippe
 
 
 def to_dict(report: Report) -> dict[str, Any]:
+    compared = {c.model: comparison_dict(c, report.lang) for c in report.comparisons}
     return {
         "grader_version": report.grader_version,
         "submission": report.submission,
@@ -38,7 +42,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "max_score": report.max_score,
         "checks": [{"id": c.id, "title": c.title, "status": c.status, "score": c.score,
                     "max_score": c.max_score, "message": c.message} for c in report.checks],
-        "runs": [_run_dict(m) for m in report.runs],
+        "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
         "cells": [{"index": c.index, "status": c.status, "error": c.error, "hint": c.hint,
                    "traceback": c.traceback} for c in report.cells if c.status != "ok"],
         "messages": list(report.messages),
@@ -51,7 +55,7 @@ def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
 
 
-def _run_dict(model: TracedModel) -> dict[str, Any]:
+def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "model": model.name, "index": model.index, "method": model.method, "cell": model.cell,
         "architecture": model.architecture(),
@@ -65,6 +69,7 @@ def _run_dict(model: TracedModel) -> dict[str, Any]:
         "history": {k: list(v) for k, v in model.history.items()},
         "confusion": [list(row) for row in model.confusion],
         "misclassified": [list(m) for m in model.misclassified],
+        "reference": reference,  # the reference model it is compared with (compare.comparison_dict)
     }
 
 
@@ -85,7 +90,7 @@ def render(report: Report, console) -> None:
     checks.add_column(t["points"], justify="right", no_wrap=True)
     checks.add_column(t["message"], overflow="fold", ratio=5)
     for c in report.checks:
-        checks.add_row(c.title, Text(c.status, style=_STATUS_STYLE[c.status]), f"{c.score:g}/{c.max_score:g}", c.message)
+        checks.add_row(c.title, Text(t["statuses"][c.status], style=_STATUS_STYLE[c.status]), f"{c.score:g}/{c.max_score:g}", c.message)
     console.print(checks)
 
     if report.runs:
@@ -110,6 +115,7 @@ def render(report: Report, console) -> None:
                          f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
         console.print(runs)
         notes = [f"#{m.index + 1}: {m.measure_note}" for m in report.runs if m.measure_note]
+        notes += [f"#{c.model + 1} {summarize(c, report.lang)}" for c in report.comparisons]
         for note in notes:
             console.print(Text(note, style="dim"))
     else:
@@ -163,6 +169,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
         for r in doc["runs"]:
             acc = "—" if r["test_accuracy"] is None else f"{r['test_accuracy']:.4f}"
             lines.append(f"| {r['index'] + 1} | {r['model']} | {_cell(r['architecture'])} | {r['epochs']} | {acc} |")
+        lines += [""] + [f"- #{r['index'] + 1} {r['reference']['summary']}" for r in doc["runs"] if r.get("reference")]
     failing = [c for c in doc["cells"] if c["status"] != "ok"]
     if failing:
         lines += ["", "## Failing cells", ""]

@@ -29,6 +29,7 @@ from grader.models import ResourceLimits
 SandboxMode = Literal["auto", "strict", "off"]
 PACKAGE_DIR = Path(__file__).resolve().parent
 RUNTIME_FILES = ("runtime.py", "testsets.py")
+LIMITS_RECORD = "limits.json"  # what grader.limits applied, in the run's workdir (not writable by the student)
 WEAK_NOTE = ("sandbox: bubblewrap is not available here, so the student's code ran with resource limits "
              "only and could read and write what the user running the grader can")
 
@@ -42,7 +43,8 @@ class Sandbox:
                 cwd: Path, limits: ResourceLimits, cgroup: str | None) -> list[str]:
         """`argv` wrapped: resource limits, then (if available) bubblewrap."""
         spec = json.dumps({"memory_mb": limits.memory_mb, "cpu_s": limits.cpu_s, "processes": limits.processes,
-                           "file_mb": limits.file_mb, "cgroup": cgroup})
+                           "file_mb": limits.file_mb, "cgroup": cgroup,
+                           "record": str(workdir / LIMITS_RECORD)})
         limited = [sys.executable, "-m", "grader.limits", spec, "--"]
         if self.kind == "none":
             return limited + argv

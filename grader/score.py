@@ -6,17 +6,19 @@ from grader.checks import REGISTRY, Evidence
 from grader.models import Assignment, CheckResult
 
 
-def score(evidence: Evidence, assignment: Assignment) -> tuple[CheckResult, ...]:
+def score(evidence: Evidence, assignment: Assignment, lang: str = "en") -> tuple[CheckResult, ...]:
+    """Check titles in `lang` when the assignment translates them; messages stay as the checks word them."""
     results = []
     for spec in assignment.checks:
+        title = spec.title_for(lang)
         try:
             outcome = REGISTRY[spec.kind](evidence, spec, assignment)
         except Exception as exc:  # a broken check is reported on its line, the others still count
-            results.append(CheckResult(spec.id, spec.title, "error", 0.0, spec.points,
+            results.append(CheckResult(spec.id, title, "error", 0.0, spec.points,
                                        f"the check itself failed: {type(exc).__name__}: {exc}"))
             continue
         fraction = min(1.0, max(0.0, outcome.fraction))
         status = outcome.status or ("passed" if fraction >= 1.0 else "failed")
-        results.append(CheckResult(spec.id, spec.title, status, round(spec.points * fraction, 2),
+        results.append(CheckResult(spec.id, title, status, round(spec.points * fraction, 2),
                                    spec.points, outcome.message))
     return tuple(results)

@@ -10,11 +10,12 @@ lecture notes) is boilerplate: it is removed before comparing.
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
+
+from grader.locate import code_cells
 
 K = 25  # tokens per k-gram: shorter matches are noise (copydetect's default noise threshold)
 WINDOW = 1  # winnowing window; 1 keeps every k-gram (classes are small)
@@ -56,18 +57,9 @@ def code_of(path: Path) -> str:
 
 
 def _notebook_code(text: str) -> str:
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (ValueError, AttributeError):
-        return ""
-    sources = []
-    for cell in cells:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
-            # shell and magic lines are not Python
-            sources.append("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("!", "%"))))
-    return "\n\n".join(sources)
+    # shell and magic lines are not Python
+    return "\n\n".join("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("!", "%")))
+                       for source in code_cells(text) or ())
 
 
 def fingerprint(code: str, boilerplate=None):

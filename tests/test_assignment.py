@@ -34,3 +34,21 @@ def test_authoring_mistakes_are_clear(tmp_path, toml, words):
     with pytest.raises(AssignmentError) as info:
         load(tmp_path)
     assert words in str(info.value)
+
+
+def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
+    from pathlib import Path
+
+    from grader.checks import Evidence
+    from grader.models import Entry, Run
+    from grader.score import score
+
+    for assignment in load_all():
+        for spec in assignment.checks:
+            assert spec.title_for("ko") != spec.title and "title_ko" not in spec.params, (assignment.id, spec.id)
+            assert spec.title_for("en") == spec.title
+    lab = find("lab10-mnist")
+    nothing = Evidence(Run(entry=Entry(Path("x.ipynb"), "notebook", "x.ipynb"), cells=(), models=()), {})
+    titles = {r.id: r.title for r in score(nothing, lab, "ko")}
+    assert titles["adam-he"] == "Adam 옵티마이저와 He 초기화"
+    assert {r.id: r.title for r in score(nothing, lab)}["adam-he"] == "Adam optimizer with He initialisation"

@@ -126,7 +126,15 @@ def test_quick_mode_caps_training_and_says_what_it_did_not_judge(mnist_dir):
 
 
 @pytest.mark.slow
-def test_full_course_notebook_passes_reference_quality_parts(mnist_dir):
-    code, doc = check_json(ROOT / "submissions/lab10-course-notebook/submit.zip", mnist_dir=mnist_dir)
+def test_full_course_notebook_passes_reference_quality_parts(mnist_dir, tmp_path):
+    html = tmp_path / "report.html"
+    code, doc = check_json(ROOT / "submissions/lab10-course-notebook/submit.zip", "--html", str(html),
+                           mnist_dir=mnist_dir)
     assert code == 0, doc["checks"]
     assert doc["score"] == doc["max_score"]
+    # full length, the notebook's nets are the reference's: same layers, curves overlaid in the page
+    compared = {r["reference"]["name"]: r["reference"] for r in doc["runs"] if r.get("reference")}
+    assert compared["he-dropout"]["differences"] == 0 and compared["deep-8x512"]["differences"] == 0
+    text = html.read_text()
+    assert text.count('<table class="arch">') == len([r for r in doc["runs"] if r.get("reference")])
+    assert 'alt="curves"' in text and 'alt="confusion matrix"' in text and 'alt="misclassified digits"' in text

@@ -6,10 +6,9 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import ASSETS, ROOT
+from conftest import ROOT
 from test_cli import grader
 
-from grader.html import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -23,35 +22,56 @@ def chromium(url: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture(scope="module")
-def lab10_report(tmp_path_factory, mnist_dir):
-    html = tmp_path_factory.mktemp("html") / "report_en.html"
-    result = grader("check", str(ASSETS / "lab10_module.py"), "-a", "lab10-mnist", "--json", "--html", str(html),
-                    "--data-dir", str(mnist_dir), "--lang", "en")
-    return json.loads(result.stdout), html
+EXAMPLE = ROOT / "submissions/lab10-course-notebook/submit.zip"
+
+
+@pytest.fixture(scope="module", params=["en", "ko"])
+def lab10_report(request, tmp_path_factory, mnist_dir):
+    """The example Lab 10 submission (the course notebook), checked with --quick so the suite stays fast."""
+    lang = request.param
+    html = tmp_path_factory.mktemp("html") / f"report_{lang}.html"
+    result = grader("check", str(EXAMPLE), "-a", "lab10-mnist", "--quick", "--json", "--html", str(html),
+                    "--data-dir", str(mnist_dir), "--lang", lang)
+    return lang, json.loads(result.stdout), html
 
 
 def test_report_is_self_contained(lab10_report):
-    _, html = lab10_report
+    _, doc, html = lab10_report
     text = html.read_text()
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', text), "external resource in the report"
-    assert text.count('src="data:image/png;base64,') == 3  # curves, confusion matrix, misclassified digits
+    trained = [r for r in doc["runs"] if r["history"]]
+    assert len(trained) >= 5  # the notebook trains five MNIST nets
+    # per trained net: curves, confusion matrix, misclassified digits
+    assert text.count('src="data:image/png;base64,') == 3 * len(trained)
+
+
+def test_each_model_is_shown_beside_its_reference_with_differences_marked(lab10_report):
+    lang, doc, html = lab10_report
+    compared = {r["index"]: r["reference"] for r in doc["runs"] if r.get("reference")}
+    assert len(compared) == len(doc["runs"])
+    names = {ref["name"] for ref in compared.values()}
+    assert {"adam-he", "he-dropout", "deep-8x512"} <= names
+    dropout = next(ref for ref in compared.values() if ref["name"] == "he-dropout")
+    assert dropout["differences"] == 0 and dropout["history"]["loss"]  # the reference's own curve is overlaid
+    text = html.read_text()
+    assert text.count('<table class="arch">') == len(compared)
+    assert ("solid: yours, dashed: reference" if lang == "en" else "실선: 제출, 점선: 기준") in text
+    differing = [ref for ref in compared.values() if ref["differences"]]
+    assert differing, "the notebook's first nets differ from the Adam/He reference (initializer, optimizer)"
+    assert 'class="yours diff"' in text and 'class="theirs diff"' in text
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (installed by .ci/run)")
-@pytest.mark.parametrize("lang", ["en", "ko"])
-def test_report_renders_in_chromium_in_both_languages(lab10_report, mnist_dir, lang):
-    doc, english = lab10_report
-    page = english if lang == "en" else english.with_name("report_ko.html")
-    if lang == "ko":
-        page.write_text(render_html(doc, mnist_dir / "mnist.npz", "ko"), encoding="utf-8")
+def test_report_renders_in_chromium_with_its_plots(lab10_report):
+    lang, _, page = lab10_report
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"report_{lang}.png"
     shot.unlink(missing_ok=True)
     result = chromium(page.as_uri(), "--window-size=1200,2600", f"--screenshot={shot}")
     assert shot.is_file() and shot.stat().st_size > 50_000, result.stderr[-2000:]
     dom = chromium(page.as_uri(), "--dump-dom")
-    assert "confusion matrix" in dom.stdout and "misclassified digits" in dom.stdout
+    assert 'alt="curves"' in dom.stdout and 'alt="confusion matrix"' in dom.stdout
+    assert 'alt="misclassified digits"' in dom.stdout
     assert ("채점 결과" if lang == "ko" else "Grading report") in dom.stdout
     # the page's console: no errors, no blocked (i.e. attempted) network requests
     console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]

@@ -29,3 +29,25 @@ def test_strict_mode_refuses_without_bubblewrap(monkeypatch):
         sandbox.choose("strict")
     weak = sandbox.choose("auto")
     assert weak.kind == "none" and "bubblewrap is not available" in weak.note
+
+
+def test_the_limits_wrapper_records_what_it_applied_and_the_report_hears_what_it_could_not(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from grader.execute import RunConfig
+    from grader.isolate import Isolation
+    from grader.sandbox import LIMITS_RECORD
+
+    record = tmp_path / LIMITS_RECORD
+    spec = json.dumps({"memory_mb": 4096, "cpu_s": 60, "file_mb": 10, "record": str(record)})
+    done = subprocess.run([sys.executable, "-m", "grader.limits", spec, "--", sys.executable, "-c",
+                           "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == str(4096 * 2**20)
+    assert json.loads(record.read_text()) == ["memory 4096 MB", "CPU 60 s", "files up to 10 MB"]
+    isolation = Isolation(RunConfig(data_path=tmp_path / "mnist.npz", out_dir=tmp_path / "out"), tmp_path)
+    assert isolation.limit_notes() == ()  # everything asked for held
+    record.write_text(json.dumps(["memory 4096 MB", "process count not limited (root without a pids cgroup)"]))
+    assert isolation.limit_notes() == ("limits: process count not limited (root without a pids cgroup)",)

@@ -1,0 +1,204 @@
+"""Pure logic: each trained model beside the reference model it should be compared with.
+
+The reference models are the ones `grader reference` recorded in the assignment's
+`reference.json` (layers and per-epoch history). A student model is paired with the
+reference of the part whose architecture rules it fits best, and the two are aligned
+hidden layer by hidden layer (Dense blocks, see `rules.blocks_of`) so the report can
+highlight what differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping, Sequence
+
+from grader.models import Assignment, Layer, TracedModel, describe
+from grader.rules import INITIALIZER_FAMILIES, Block, architecture_criteria, blocks_of
+
+RowStatus = Literal["same", "changed", "extra", "missing"]
+BLOCK_FIELDS = ("units", "activation", "initializer", "dropout", "batchnorm")
+GAP_COST = 3  # an extra or missing layer counts like three differing fields
+_FAMILY = {name: family for family, names in INITIALIZER_FAMILIES.items() if family != "xavier" for name in names}
+
+
+@dataclass(frozen=True)
+class ReferenceRun:
+    """The reference model behind one part's threshold, as `grader reference` recorded it."""
+
+    name: str  # the figure name the part's `min_accuracy` uses
+    check_id: str
+    check_title: str
+    layers: tuple[Layer, ...]
+    history: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    accuracy: float | None = None
+    epochs: int = 0
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """One hidden (or output) layer of the student's model against the reference's."""
+
+    status: RowStatus  # "extra": only the student has it; "missing": only the reference has it
+    yours: Block | None
+    reference: Block | None
+    differs: tuple[str, ...] = ()  # the BLOCK_FIELDS that differ, for a "changed" row
+
+
+@dataclass(frozen=True)
+class Comparison:
+    model: int  # TracedModel.index
+    reference: ReferenceRun
+    rows: tuple[BlockRow, ...]
+
+    @property
+    def differences(self) -> int:
+        return sum(row.status != "same" for row in self.rows)
+
+
+def reference_runs(assignment: Assignment, lang: str = "en") -> tuple[ReferenceRun, ...]:
+    """The recorded reference models, one per part with a named threshold (none for old reference.json files)."""
+    found = []
+    for spec in assignment.checks:
+        name = spec.params.get("min_accuracy")
+        if spec.kind != "run" or name is None or isinstance(name, bool):
+            continue
+        facts = assignment.reference.get(name if isinstance(name, str) else spec.id)
+        if not isinstance(facts, Mapping) or not facts.get("layers"):
+            continue
+        history = {str(k): tuple(float(x) for x in v) for k, v in (facts.get("history") or {}).items()
+                   if isinstance(v, list)}
+        found.append(ReferenceRun(
+            name=name if isinstance(name, str) else spec.id, check_id=spec.id, check_title=spec.title_for(lang),
+            layers=tuple(Layer.from_dict(d) for d in facts["layers"] if isinstance(d, Mapping) and "kind" in d),
+            history=history, accuracy=_float(facts.get("accuracy")), epochs=int(facts.get("epochs") or 0)))
+    return tuple(found)
+
+
+def compare_models(models: Sequence[TracedModel], assignment: Assignment, lang: str = "en") -> tuple[Comparison, ...]:
+    """Each model with layers, beside the reference it resembles most (nothing when none was recorded)."""
+    references = reference_runs(assignment, lang)
+    params = {spec.id: spec.params for spec in assignment.checks}
+    comparisons = []
+    for model in models:
+        if not model.layers or not blocks_of(model.layers):
+            continue
+        ranked = []
+        for ref in references:
+            criteria = architecture_criteria(model, params[ref.check_id])
+            fit = sum(c.ok for c in criteria) / len(criteria) if criteria else 0.0
+            rows = diff_blocks(blocks_of(model.layers), blocks_of(ref.layers))
+            differing = sum(len(r.differs) or (r.status != "same") for r in rows)
+            ranked.append((fit, -differing, -len(ranked), ref, rows))
+        if ranked:
+            *_, ref, rows = max(ranked, key=lambda item: item[:3])  # ties go to the earlier part
+            comparisons.append(Comparison(model.index, ref, rows))
+    return tuple(comparisons)
+
+
+def diff_blocks(yours: Sequence[Block], reference: Sequence[Block]) -> tuple[BlockRow, ...]:
+    """Hidden layers aligned at the least cost (a differing field costs 1, an extra or missing layer
+    costs GAP_COST; ties keep layers paired by position); the output layers are paired with each other."""
+    mine, theirs = list(yours[:-1]), list(reference[:-1])
+    n, m = len(mine), len(theirs)
+    # cost[i][j]: the cheapest alignment of mine[i:] with theirs[j:]
+    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if i == n or j == m:
+                cost[i][j] = (n - i + m - j) * GAP_COST
+            else:
+                cost[i][j] = min(cost[i + 1][j + 1] + len(_differs(mine[i], theirs[j])),
+                                 cost[i + 1][j] + GAP_COST, cost[i][j + 1] + GAP_COST)
+    rows: list[BlockRow] = []
+    i = j = 0
+    while i < n or j < m:  # walk forward, preferring a pair over a gap so equal-cost alignments stay positional
+        if i < n and j < m and cost[i][j] == cost[i + 1][j + 1] + len(_differs(mine[i], theirs[j])):
+            rows.append(_row(mine[i], theirs[j]))
+            i, j = i + 1, j + 1
+        elif i < n and cost[i][j] == cost[i + 1][j] + GAP_COST:
+            rows.append(BlockRow("extra", mine[i], None))
+            i += 1
+        else:
+            rows.append(BlockRow("missing", None, theirs[j]))
+            j += 1
+    if yours and reference:
+        rows.append(_row(yours[-1], reference[-1]))
+    elif yours or reference:
+        rows.append(BlockRow("extra", yours[-1], None) if yours else BlockRow("missing", None, reference[-1]))
+    return tuple(rows)
+
+
+def _differs(a: Block, b: Block) -> tuple[str, ...]:
+    return tuple(f for f in BLOCK_FIELDS if _value(a, f) != _value(b, f))
+
+
+def _row(a: Block, b: Block) -> BlockRow:
+    differs = _differs(a, b)
+    return BlockRow("changed" if differs else "same", a, b, differs)
+
+
+def comparison_dict(comparison: Comparison, lang: str = "en") -> dict[str, Any]:
+    """The JSON form the report documents carry (and the HTML page renders)."""
+    ref = comparison.reference
+    return {
+        "name": ref.name, "check": ref.check_id, "check_title": ref.check_title,
+        "accuracy": ref.accuracy, "epochs": ref.epochs,
+        "architecture": describe(ref.layers),
+        "history": {k: list(v) for k, v in ref.history.items()},
+        "differences": comparison.differences, "summary": summarize(comparison, lang),
+        "rows": [{"status": row.status, "differs": list(row.differs),
+                  "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)} for row in comparison.rows],
+    }
+
+
+def _value(block: Block, name: str) -> Any:
+    value = getattr(block, name)
+    if name == "initializer":
+        return _FAMILY.get(value, value)  # HeUniform and HeNormal are the same choice for the course
+    if name == "dropout" and value is not None:
+        return round(value, 3)
+    return value
+
+
+def _block_dict(block: Block | None) -> dict[str, Any] | None:
+    return None if block is None else {f: getattr(block, f) for f in BLOCK_FIELDS}
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+_SUMMARY = {
+    "en": {"same": "same layers as the reference of '{part}'", "head": "vs the reference of '{part}': ",
+           "layer": "layer {n}", "extra": "layer {n} is not in the reference", "missing": "reference layer {n} is missing",
+           "none": "none"},
+    "ko": {"same": "'{part}' 기준 모델과 층 구성이 같습니다", "head": "'{part}' 기준 모델과 비교: ",
+           "layer": "{n}번째 층", "extra": "{n}번째 층은 기준 모델에 없습니다", "missing": "기준 모델의 {n}번째 층이 없습니다",
+           "none": "없음"},
+}
+
+
+def summarize(comparison: Comparison, lang: str = "en") -> str:
+    """One line for the terminal and Markdown reports: what differs from the reference, layer by layer."""
+    t = _SUMMARY.get(lang, _SUMMARY["en"])
+    part = comparison.reference.check_title
+    if not comparison.differences:
+        return t["same"].format(part=part)
+    notes = []
+    mine = theirs = 0
+    for row in comparison.rows:
+        mine += row.yours is not None
+        theirs += row.reference is not None
+        if row.status == "extra":
+            notes.append(t["extra"].format(n=mine))
+        elif row.status == "missing":
+            notes.append(t["missing"].format(n=theirs))
+        elif row.status == "changed":
+            fields = ", ".join(f"{f} {_show(getattr(row.yours, f), t)} ≠ {_show(getattr(row.reference, f), t)}"
+                               for f in row.differs)
+            notes.append(f"{t['layer'].format(n=mine)}: {fields}")
+    return t["head"].format(part=part) + "; ".join(notes)
+
+
+def _show(value: Any, t: Mapping[str, str]) -> str:
+    return t["none"] if value is None else f"{value:g}" if isinstance(value, float) else str(value)
