@@ -50,7 +50,9 @@ def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en"
         runs.append({**run,
                      "curves": _curves(run.get("history", {}), reference.get("history") or {}),
                      "confusion_png": _confusion(run.get("confusion") or []),
-                     "wrong_png": _misclassified(run.get("misclassified") or [], images)})
+                     # the grid shows MNIST test images: other datasets' indices point elsewhere
+                     "wrong_png": _misclassified(run.get("misclassified") or [], images)
+                     if run.get("dataset") == "mnist" else None})
     quiz = [c for c in doc.get("checks", []) if c["id"].startswith("quiz")]
     checks = [c for c in doc.get("checks", []) if not c["id"].startswith("quiz")]
     return env.get_template("report.html").render(doc=doc, runs=runs, checks=checks, quiz=quiz, lang=lang,
@@ -80,16 +82,19 @@ def _curves(history: Mapping[str, list], reference: Mapping[str, list]) -> str |
     series = {k: v for k, v in history.items() if v}
     if not series:
         return None
-    theirs = {k: v for k, v in reference.items() if v}
+    theirs = {k: v for k, v in reference.items() if v and k != "epoch"}
+    their_epochs = reference.get("epoch") or range(1, 1 + max(map(len, theirs.values()), default=0))
     plt = _plt()
-    figure, axes = plt.subplots(1, 2, figsize=(8, 2.8))
+    figure, axes = plt.subplots(1, 2, figsize=(6.6, 2.6))
     for axis, metric in zip(axes, ("loss", "accuracy")):
         for key in (metric, f"val_{metric}"):
             if key in series:
-                line, = axis.plot(range(1, len(series[key]) + 1), series[key], marker="o", label=key)
-                if key in theirs:
-                    axis.plot(range(1, len(theirs[key]) + 1), theirs[key], linestyle="--", color=line.get_color(),
-                              alpha=0.6, label=f"reference {key}")
+                values = series[key]
+                line, = axis.plot(range(1, len(values) + 1), values, marker="o" if len(values) <= 30 else None,
+                                  label=key)
+                if key in theirs and len(theirs[key]) == len(their_epochs):
+                    axis.plot(their_epochs, theirs[key], linestyle="--", color=line.get_color(), alpha=0.6,
+                              label=f"reference {key}")
         axis.set_xlabel("epoch")  # plot text stays ASCII: no CJK font needed in matplotlib
         axis.set_title(metric)
         axis.grid(alpha=0.3)
@@ -102,8 +107,8 @@ def _confusion(matrix: list[list[int]]) -> str | None:
     if not matrix:
         return None
     plt = _plt()
-    figure, axis = plt.subplots(figsize=(4.2, 3.8))
-    axis.imshow(matrix, cmap="Blues")
+    figure, axis = plt.subplots(figsize=(3.4, 3.1))
+    axis.imshow(matrix, cmap="Blues", vmin=0)  # from zero: a matrix of equal counts is not blank
     for i, row in enumerate(matrix):
         for j, count in enumerate(row):
             if count:

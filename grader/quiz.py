@@ -85,12 +85,8 @@ def _sections(cells: Iterable[str]) -> list[list[str]]:
         if current is not None:
             current.append(_CELL_BREAK)
         for line in (cell or "").lstrip("\ufeff").splitlines():
-            f = _FENCE.match(line)
-            if fence is not None or f:
-                if fence is None:
-                    fence = f.group(1)[0] * 3 if f else None
-                elif f and f.group(1).startswith(fence):
-                    fence = None
+            fence, part = _fence_step(fence, line)
+            if part:
                 if current is not None:
                     current.append(line)
                 continue
@@ -110,6 +106,16 @@ def _sections(cells: Iterable[str]) -> list[list[str]]:
         if fence is not None and current is not None:
             current.append(fence)  # close a fence the cell left open
     return sections
+
+
+def _fence_step(fence: str | None, line: str) -> tuple[str | None, str | None]:
+    """(the fence open after `line`, what `line` is: "open", "close", "inside" a fenced block, or None)."""
+    f = _FENCE.match(line)
+    if fence is None:
+        return (f.group(1)[0] * 3, "open") if f else (None, None)
+    if f and f.group(1).startswith(fence):
+        return None, "close"
+    return fence, "inside"
 
 
 @dataclass
@@ -133,13 +139,9 @@ def _parse_section(lines: Sequence[str], file_mode: bool) -> dict[str, str]:
             if current is not None and current.lines:
                 current = None
             continue
-        f = _FENCE.match(line)
-        if fence is not None or f:
-            if fence is None:
-                fence = f.group(1)[0] * 3 if f else None
-            elif f and f.group(1).startswith(fence):
-                fence = None
-            elif current is not None and line.strip():
+        fence, part = _fence_step(fence, line)
+        if part:
+            if part == "inside" and current is not None and line.strip():
                 current.lines.append(line.strip())
             continue
         h = _HEADING.match(line)

@@ -27,6 +27,9 @@ from grader.sandbox import choose
 from grader.unpack import unpack
 
 
+HISTORY_POINTS = 200  # a 10,000-epoch XOR run keeps every 50th epoch
+
+
 @dataclass(frozen=True)
 class Figure:
     name: str  # the name checks use in `min_accuracy`
@@ -95,8 +98,7 @@ def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path | N
     path = assignment.root / "reference.json"
     data = {f.name: {"accuracy": round(f.accuracy, 4), "model": f.model, "epochs": f.epochs,
                      "published": f.published, "recorded": time.strftime("%Y-%m-%d"),
-                     "layers": list(f.layers),
-                     "history": {k: [round(float(x), 5) for x in v] for k, v in f.history.items()}}
+                     "layers": list(f.layers), "history": thin_history(f.history)}
             for f in found if f.accuracy is not None}
     if not data:
         return None
@@ -104,6 +106,20 @@ def write_figures(assignment: Assignment, found: tuple[Figure, ...]) -> Path | N
     return path
 
 
+def thin_history(history: Mapping[str, tuple[float, ...]], points: int = HISTORY_POINTS) -> dict[str, list]:
+    """Per-epoch curves with at most `points` epochs kept (evenly, the last one always), numbered in "epoch"."""
+    length = max((len(v) for v in history.values()), default=0)
+    if not length:
+        return {}
+    step = max(1, -(-length // points))
+    epochs = sorted(set(range(0, length, step)) | {length - 1})
+    thinned: dict[str, list] = {"epoch": [e + 1 for e in epochs]}
+    for key, values in history.items():
+        if len(values) == length:
+            thinned[key] = [round(float(values[e]), 5) for e in epochs]
+    return thinned
+
+
 def _layer_dict(layer) -> dict:
-    """A layer as reference.json keeps it: only the fields that are set."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(layer).items() if v is not None}
+    """A layer as reference.json keeps it: what the report compares (kind, units, activation, initializer, rate)."""
+    return {k: v for k, v in asdict(layer).items() if v is not None and k != "output_shape"}

@@ -108,3 +108,8 @@ def test_an_equally_good_alignment_keeps_layers_paired_by_position():
     assert rows[0].differs == ("activation",)
     assert [r.status for r in diff_blocks(yours, ())] == ["extra"] * 4
     assert diff_blocks((), ()) == ()
+
+
+def test_a_model_of_another_dataset_gets_no_reference():
+    xor = traced([dense(10)] * 7 + [dense(1, "sigmoid")], dataset="xor")
+    assert compare_models([xor], lab()) == ()

@@ -60,6 +60,11 @@ def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
     assert set(doc) >= {"grader_version", "submission", "sha256", "assignment", "status", "score", "max_score",
                         "checks", "runs", "cells", "messages", "duration_s"}
     assert doc["cells"][0]["index"] == 3 and doc["cells"][0]["status"] == "error"
+    # each model beside the reference of the part it fits (recorded in reference.json by `grader reference`);
+    # the reference's Adam/He net has He in its output layer too, so #2 differs there
+    paired = {c.model: (c.reference.name, c.differences) for c in report.comparisons}
+    assert paired == {0: ("relu-mlp", 3), 1: ("adam-he", 1), 2: ("he-dropout", 0), 3: ("deep-8x512", 0)}
+    assert doc["runs"][2]["reference"]["history"]["loss"], "the reference's curve travels with the report"
 
 
 def test_printed_accuracy_without_training_earns_no_accuracy_points(tmp_path, mnist_dir):
