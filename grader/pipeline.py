@@ -84,7 +84,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
                 f"the submission contains saved weights ({', '.join(weights[:3])}); only models trained "
                 "during the run are graded",))
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
-        checks = score(Evidence(run, answers, quick=options.quick), assignment, options.lang)
+        checks = score(Evidence(run, answers, quick=options.quick, lang=options.lang), assignment)
         return Report(
             grader_version=__version__, submission=str(source), sha256=submission.sha256,
             assignment=assignment.id, status="graded",

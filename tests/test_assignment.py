@@ -39,6 +39,8 @@ def test_authoring_mistakes_are_clear(tmp_path, toml, words):
 def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
     from pathlib import Path
 
+    from dataclasses import replace
+
     from grader.checks import Evidence
     from grader.models import Entry, Run
     from grader.score import score
@@ -49,6 +51,6 @@ def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
             assert spec.title_for("en") == spec.title
     lab = find("lab10-mnist")
     nothing = Evidence(Run(entry=Entry(Path("x.ipynb"), "notebook", "x.ipynb"), cells=(), models=()), {})
-    titles = {r.id: r.title for r in score(nothing, lab, "ko")}
+    titles = {r.id: r.title for r in score(replace(nothing, lang="ko"), lab)}
     assert titles["adam-he"] == "Adam 옵티마이저와 He 초기화"
     assert {r.id: r.title for r in score(nothing, lab)}["adam-he"] == "Adam optimizer with He initialisation"

@@ -159,3 +159,12 @@ def test_quick_mode_skips_accuracy_but_still_judges_architecture():
     bad = run_check(Evidence(run_of(traced([dense(256), dense(10, "softmax")], acc=0.5)), {}, quick=True),
                     DROPOUT_PART, assignment())
     assert bad.status is None and bad.fraction < 1 and "hidden" in bad.message
+
+
+def test_messages_are_worded_in_the_report_language():
+    low = Evidence(run_of(traced(GOOD, acc=0.945)), {}, lang="ko")
+    outcome = run_check(low, DROPOUT_PART, assignment())
+    assert outcome.message == "가장 가까운 모델은 모델 #1 `model`: 측정한 테스트 정확도 0.9450 < 0.9700"
+    no_dropout = traced([dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(10, "softmax")], acc=0.98)
+    outcome = run_check(Evidence(run_of(no_dropout), {}, lang="ko"), DROPOUT_PART, assignment())
+    assert "1, 2번째 은닉층 뒤에 Dropout이 없습니다" in outcome.message
