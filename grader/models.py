@@ -1,7 +1,8 @@
 """The frozen values the pipeline steps pass to each other.
 
 unpack -> Submission; locate -> Entry (+ Assignment); execute -> Run;
-measure -> Run (with measured accuracies); score -> CheckResult...; report -> Report.
+measure -> Run (with measured accuracies); score -> CheckResult...;
+compare -> Comparison... (compare.py, beside the reference models); report -> Report.
 No step reaches into another; they only exchange these values.
 """
 

@@ -1,4 +1,4 @@
-"""The whole check of one submission: unpack -> locate -> execute -> measure -> score -> report.
+"""The whole check of one submission: unpack -> locate -> execute -> measure -> score -> compare -> report.
 
 Every step is a plain function over frozen values; this module only wires them.
 A rejected submission becomes a `Report` with status "rejected"; other grader errors propagate.
