@@ -1,3 +1,3 @@
 """grader: runs TensorFlow/Keras course submissions, measures what they trained, and scores them."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -17,6 +17,7 @@ from typing import Any
 
 from grader.checks import REGISTRY
 from grader.errors import AssignmentError, AssignmentNotFound
+from grader.i18n import LANGS
 from grader.models import Assignment, CheckSpec, Limits, ResourceLimits
 
 _SPEC_KEYS = {"id", "title", "points", "kind"}
@@ -115,6 +116,11 @@ def _check_spec(folder: Path, raw: dict[str, Any], quiz: dict[str, Any]) -> Chec
                               f"known: {', '.join(sorted(REGISTRY))}")
     params = {k: v for k, v in raw.items() if k not in _SPEC_KEYS and not k.startswith("title_")}
     titles = {k.removeprefix("title_"): str(v) for k, v in raw.items() if k.startswith("title_")}
+    strange = set(titles) - set(LANGS)
+    if strange:
+        raise AssignmentError(f"{folder}: check {raw['id']!r} has a title in an unknown language "
+                              f"({', '.join('title_' + k for k in sorted(strange))}); known: "
+                              f"{', '.join('title_' + k for k in LANGS)}")
     if raw["kind"] == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
         raise AssignmentError(f"{folder}: check {raw['id']!r} asks question {params.get('question')!r}, "
                               "which quiz.json has no key for")

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from grader import __version__
 from grader.errors import NoEntryPoint, UsageError
@@ -66,9 +66,13 @@ def discover(source: Path, pattern: str = DEFAULT_PATTERN, scratch: Path | None 
     return sorted(found.values(), key=lambda c: c.student_id)
 
 
-def cache_key(candidate: Candidate, assignment: Assignment) -> str:
-    """Changes when the submission, the assignment's files or the grader do."""
-    digest = hashlib.sha256(f"{candidate.sha256}|{__version__}|{assignment.id}".encode())
+REPORT_OPTIONS = ("lang", "timeout_s", "sandbox")  # the grading options a stored report depends on
+
+
+def cache_key(candidate: Candidate, assignment: Assignment, options: Mapping[str, Any] | None = None) -> str:
+    """Changes when the submission, the assignment's files, the grader or an option the report depends on do."""
+    chosen = {name: (options or {}).get(name) for name in REPORT_OPTIONS}
+    digest = hashlib.sha256(f"{candidate.sha256}|{__version__}|{assignment.id}|{sorted(chosen.items())}".encode())
     for path in sorted(assignment.root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.name.encode())

@@ -15,6 +15,7 @@ from rich.console import Console
 from grader import __version__, cli_batch
 from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
 from grader.hints import default_lang
+from grader.i18n import LANGS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Grade TensorFlow/Keras course submissions by running them and measuring what they trained.")
@@ -35,7 +36,7 @@ def _fail(exc: GraderError) -> None:
 def _lang(value: Optional[str]) -> str:
     if value is None:
         return default_lang()
-    if value not in ("ko", "en"):
+    if value not in LANGS:
         raise typer.BadParameter("choose ko or en", param_hint="--lang")
     return value
 
@@ -242,7 +243,7 @@ def grade(
     feedback.mkdir(parents=True, exist_ok=True)
     options = {"data_dir": str(data_path.parent), "timeout_s": timeout, "lang": _lang(lang),
                "sandbox": _sandbox_mode(sandbox)}
-    keys = {c.student_id: batch.cache_key(c, chosen) for c in candidates}
+    keys = {c.student_id: batch.cache_key(c, chosen, options) for c in candidates}
     tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
     outcomes: list = []
     progress, task = cli_batch.batch_progress(len(candidates))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Sequence
 
+from grader.i18n import say
 from grader.models import Assignment, Layer, TracedModel, describe
 from grader.rules import INITIALIZER_FAMILIES, Block, architecture_criteria, blocks_of
 
@@ -57,23 +58,37 @@ class Comparison:
 
 
 def reference_runs(assignment: Assignment, lang: str = "en") -> tuple[ReferenceRun, ...]:
-    """The recorded reference models, one per part with a named threshold (none for old reference.json files)."""
+    """The recorded reference models, one per part with a named threshold; an entry recorded before
+    layers were (or damaged by hand) is left out rather than compared wrongly."""
     found = []
     for spec in assignment.checks:
         name = spec.params.get("min_accuracy")
         if spec.kind != "run" or name is None or isinstance(name, bool):
             continue
-        facts = assignment.reference.get(name if isinstance(name, str) else spec.id)
-        if not isinstance(facts, Mapping) or not facts.get("layers"):
+        name = name if isinstance(name, str) else spec.id
+        facts = assignment.reference.get(name)
+        layers = _layers(facts.get("layers")) if isinstance(facts, Mapping) else ()
+        if not blocks_of(layers):
             continue
-        history = {str(k): tuple(float(x) for x in v) for k, v in (facts.get("history") or {}).items()
-                   if isinstance(v, list)}
         found.append(ReferenceRun(
-            name=name if isinstance(name, str) else spec.id, check_id=spec.id, check_title=spec.title_for(lang),
-            layers=tuple(Layer.from_dict(d) for d in facts["layers"] if isinstance(d, Mapping) and "kind" in d),
-            history=history, accuracy=_float(facts.get("accuracy")), epochs=int(facts.get("epochs") or 0),
-            dataset=str(spec.params.get("dataset", assignment.dataset))))
+            name=name, check_id=spec.id, check_title=spec.title_for(lang), layers=layers,
+            history=_history(facts.get("history")), accuracy=_float(facts.get("accuracy")),
+            epochs=int(_float(facts.get("epochs")) or 0), dataset=str(spec.params.get("dataset", assignment.dataset))))
     return tuple(found)
+
+
+def _layers(recorded: Any) -> tuple[Layer, ...]:
+    if not isinstance(recorded, list):
+        return ()
+    return tuple(Layer.from_dict(d) for d in recorded if isinstance(d, Mapping) and isinstance(d.get("kind"), str))
+
+
+def _history(recorded: Any) -> dict[str, tuple[float, ...]]:
+    """Only whole series of numbers: a curve with a hole in it is not drawn at all."""
+    if not isinstance(recorded, Mapping):
+        return {}
+    series = {str(k): [_float(x) for x in v] for k, v in recorded.items() if isinstance(v, list)}
+    return {k: tuple(v) for k, v in series.items() if v and None not in v}  # type: ignore[misc]
 
 
 def compare_models(models: Sequence[TracedModel], assignment: Assignment, lang: str = "en") -> tuple[Comparison, ...]:
@@ -91,7 +106,7 @@ def compare_models(models: Sequence[TracedModel], assignment: Assignment, lang: 
             criteria = architecture_criteria(model, params[ref.check_id])
             met = sum(c.ok for c in criteria)
             rows = diff_blocks(blocks_of(model.layers), blocks_of(ref.layers))
-            differing = sum(len(r.differs) or (r.status != "same") for r in rows)
+            differing = alignment_cost(rows)
             # the part whose rules it fits best; among those the most specific one, then the closest layers
             ranked.append((met / len(criteria) if criteria else 0.0, met, -differing, -len(ranked), ref, rows))
         if ranked:
@@ -133,6 +148,27 @@ def diff_blocks(yours: Sequence[Block], reference: Sequence[Block]) -> tuple[Blo
     return tuple(rows)
 
 
+def alignment_cost(rows: Sequence[BlockRow]) -> int:
+    """What `diff_blocks` minimised: differing fields plus GAP_COST per extra or missing layer."""
+    return sum(GAP_COST if row.status in ("extra", "missing") else len(row.differs) for row in rows)
+
+
+def layer_numbers(rows: Sequence[BlockRow]) -> list[tuple[int | None, int | None]]:
+    """Each row's layer number in the student's model and in the reference's (None where it has none),
+    counting hidden layers from 1; the output row gets (0, 0). The terminal summary and the HTML table
+    both name rows this way, so "layer 3" means the same layer in both."""
+    numbers: list[tuple[int | None, int | None]] = []
+    mine = theirs = 0
+    for k, row in enumerate(rows):
+        if k == len(rows) - 1 and row.yours is not None and row.reference is not None:
+            numbers.append((0, 0))
+            continue
+        mine += row.yours is not None
+        theirs += row.reference is not None
+        numbers.append((mine if row.yours is not None else None, theirs if row.reference is not None else None))
+    return numbers
+
+
 def _differs(a: Block, b: Block) -> tuple[str, ...]:
     return tuple(f for f in BLOCK_FIELDS if _value(a, f) != _value(b, f))
 
@@ -151,8 +187,9 @@ def comparison_dict(comparison: Comparison, lang: str = "en") -> dict[str, Any]:
         "architecture": describe(ref.layers),
         "history": {k: list(v) for k, v in ref.history.items()},
         "differences": comparison.differences, "summary": summarize(comparison, lang),
-        "rows": [{"status": row.status, "differs": list(row.differs),
-                  "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)} for row in comparison.rows],
+        "rows": [{"status": row.status, "differs": list(row.differs), "layer": mine, "reference_layer": theirs,
+                  "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)}
+                 for row, (mine, theirs) in zip(comparison.rows, layer_numbers(comparison.rows))],
     }
 
 
@@ -173,37 +210,24 @@ def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-_SUMMARY = {
-    "en": {"same": "same layers as the reference of '{part}'", "head": "vs the reference of '{part}': ",
-           "layer": "layer {n}", "extra": "layer {n} is not in the reference", "missing": "reference layer {n} is missing",
-           "none": "none"},
-    "ko": {"same": "'{part}' 기준 모델과 층 구성이 같습니다", "head": "'{part}' 기준 모델과 비교: ",
-           "layer": "{n}번째 층", "extra": "{n}번째 층은 기준 모델에 없습니다", "missing": "기준 모델의 {n}번째 층이 없습니다",
-           "none": "없음"},
-}
-
-
 def summarize(comparison: Comparison, lang: str = "en") -> str:
     """One line for the terminal and Markdown reports: what differs from the reference, layer by layer."""
-    t = _SUMMARY.get(lang, _SUMMARY["en"])
     part = comparison.reference.check_title
     if not comparison.differences:
-        return t["same"].format(part=part)
+        return say(lang, "same layers as the reference of '{part}'", part=part)
     notes = []
-    mine = theirs = 0
-    for row in comparison.rows:
-        mine += row.yours is not None
-        theirs += row.reference is not None
+    for row, (mine, theirs) in zip(comparison.rows, layer_numbers(comparison.rows)):
         if row.status == "extra":
-            notes.append(t["extra"].format(n=mine))
+            notes.append(say(lang, "hidden layer {n} is not in the reference", n=mine))
         elif row.status == "missing":
-            notes.append(t["missing"].format(n=theirs))
+            notes.append(say(lang, "reference hidden layer {n} is missing", n=theirs))
         elif row.status == "changed":
-            fields = ", ".join(f"{f} {_show(getattr(row.yours, f), t)} ≠ {_show(getattr(row.reference, f), t)}"
+            where = say(lang, "output layer") if mine == 0 else say(lang, "hidden layer {n}", n=mine)
+            fields = ", ".join(f"{f} {_show(getattr(row.yours, f), lang)} ≠ {_show(getattr(row.reference, f), lang)}"
                                for f in row.differs)
-            notes.append(f"{t['layer'].format(n=mine)}: {fields}")
-    return t["head"].format(part=part) + "; ".join(notes)
+            notes.append(f"{where}: {fields}")
+    return say(lang, "vs the reference of '{part}': {notes}", part=part, notes="; ".join(notes))
 
 
-def _show(value: Any, t: Mapping[str, str]) -> str:
-    return t["none"] if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+def _show(value: Any, lang: str) -> str:
+    return say(lang, "none") if value is None else f"{value:g}" if isinstance(value, float) else str(value)

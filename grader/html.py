@@ -24,7 +24,7 @@ TEXT = {
            "notes": "Notes", "quiz": "Quiz", "none": "No model was trained.", "reference": "reference",
            "measured_by": "measured", "rejected": "The submission could not be graded",
            "vs_reference": "Compared with the reference model of", "yours": "yours", "layer": "layer",
-           "output": "output", "fields": ("units", "activation", "initializer", "dropout", "batchnorm"),
+           "output": "output", "fields": {f: f for f in BLOCK_FIELDS},
            "curves_ref": "Training curves (solid: yours, dashed: reference)",
            "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"}},
     "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
@@ -34,7 +34,8 @@ TEXT = {
            "cells": "오류가 난 셀", "hint": "힌트", "notes": "참고", "quiz": "퀴즈", "none": "학습된 모델이 없습니다.",
            "reference": "기준", "measured_by": "측정", "rejected": "제출물을 채점할 수 없습니다",
            "vs_reference": "비교한 기준 모델:", "yours": "제출", "layer": "층", "output": "출력",
-           "fields": ("유닛", "활성화", "초기화", "드롭아웃", "배치정규화"),
+           "fields": {"units": "유닛", "activation": "활성화", "initializer": "초기화", "dropout": "드롭아웃",
+                      "batchnorm": "배치정규화"},
            "curves_ref": "학습 곡선 (실선: 제출, 점선: 기준)",
            "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"}},
 }
@@ -47,8 +48,8 @@ def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en"
     runs = []
     for run in doc.get("runs", []):
         reference = run.get("reference") or {}
-        runs.append({**run,
-                     "curves": _curves(run.get("history", {}), reference.get("history") or {}),
+        curves, overlaid = _curves(run.get("history", {}), reference.get("history") or {})
+        runs.append({**run, "curves": curves, "curves_overlaid": overlaid,
                      "confusion_png": _confusion(run.get("confusion") or []),
                      # the grid shows MNIST test images: other datasets' indices point elsewhere
                      "wrong_png": _misclassified(run.get("misclassified") or [], images)
@@ -77,11 +78,13 @@ def _plt():
     return plt
 
 
-def _curves(history: Mapping[str, list], reference: Mapping[str, list]) -> str | None:
-    """Loss and accuracy per epoch, the student's solid over the reference's dashed."""
+def _curves(history: Mapping[str, list], reference: Mapping[str, list]) -> tuple[str | None, bool]:
+    """Loss and accuracy per epoch, the student's solid over the reference's dashed; and whether
+    any reference curve was drawn (the caption says so only then)."""
     series = {k: v for k, v in history.items() if v}
     if not series:
-        return None
+        return None, False
+    overlaid = False
     theirs = {k: v for k, v in reference.items() if v and k != "epoch"}
     their_epochs = reference.get("epoch") or range(1, 1 + max(map(len, theirs.values()), default=0))
     plt = _plt()
@@ -95,12 +98,13 @@ def _curves(history: Mapping[str, list], reference: Mapping[str, list]) -> str |
                 if key in theirs and len(theirs[key]) == len(their_epochs):
                     axis.plot(their_epochs, theirs[key], linestyle="--", color=line.get_color(), alpha=0.6,
                               label=f"reference {key}")
+                    overlaid = True
         axis.set_xlabel("epoch")  # plot text stays ASCII: no CJK font needed in matplotlib
         axis.set_title(metric)
         axis.grid(alpha=0.3)
         if axis.lines:
             axis.legend(fontsize=8)
-    return _png(figure)
+    return _png(figure), overlaid
 
 
 def _confusion(matrix: list[list[int]]) -> str | None:

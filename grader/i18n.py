@@ -7,6 +7,8 @@ template said anywhere in the package has a Korean form with the same placeholde
 
 from __future__ import annotations
 
+LANGS = ("en", "ko")  # the report languages: English templates, Korean catalogue
+
 KO: dict[str, str] = {
     # rules.py: architecture
     "the model has no Dense layers": "모델에 Dense 층이 없습니다",
@@ -36,6 +38,7 @@ KO: dict[str, str] = {
     "hidden layer {i}: no BatchNormalization": "{i}번째 은닉층: BatchNormalization이 없습니다",
     "hidden layer {i}: BatchNormalization after {act}; the lab puts it between Dense and ReLU":
         "{i}번째 은닉층: BatchNormalization이 {act} 뒤에 있습니다. 실습에서는 Dense와 ReLU 사이에 둡니다",
+    "the activation": "활성화 함수",
     "Dense > BatchNorm > ReLU": "Dense > BatchNorm > ReLU",
     "optimizer {got}, expected {want}": "옵티마이저 {got}, 요구: {want}",
     "{got} epochs, expected at least {want}": "{got} 에폭, 요구: {want} 에폭 이상",
@@ -79,6 +82,14 @@ KO: dict[str, str] = {
     "'{answer}' is not correct": "'{answer}': 정답이 아닙니다",
     "every cell ran without an error": "모든 셀이 오류 없이 실행되었습니다",
     "{n} cell(s) failed: {cells}": "셀 {n}개에서 오류가 났습니다: {cells}",
+    # compare.py
+    "same layers as the reference of '{part}'": "'{part}' 기준 모델과 층 구성이 같습니다",
+    "vs the reference of '{part}': {notes}": "'{part}' 기준 모델과 비교: {notes}",
+    "hidden layer {n}": "{n}번째 은닉층",
+    "output layer": "출력층",
+    "hidden layer {n} is not in the reference": "{n}번째 은닉층은 기준 모델에 없습니다",
+    "reference hidden layer {n} is missing": "기준 모델의 {n}번째 은닉층이 없습니다",
+    "none": "없음",
     # score.py
     "the check itself failed: {error}": "채점 항목 자체에 오류가 났습니다: {error}",
 }

@@ -16,6 +16,7 @@ _TEXT = {
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
            "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
            "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"},
+           "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
            "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
                     "Run without --quick for the grade."},
     "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
@@ -24,6 +25,7 @@ _TEXT = {
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
            "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
            "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"},
+           "graded": "제출물 `{name}`: grader {version}으로 채점 ({secs:.0f}초).",
            "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
                     "점수는 --quick 없이 실행해야 나옵니다."},
 }
@@ -48,6 +50,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "messages": list(report.messages),
         "duration_s": report.duration_s,
         "quick": report.quick,
+        "lang": report.lang,
     }
 
 
@@ -153,33 +156,36 @@ def _tail(text: str, lines: int) -> str:
 
 
 def to_markdown(doc: dict[str, Any]) -> str:
-    """The same report as `grader check`, as Markdown, from its JSON document (for feedback files)."""
+    """The same report as `grader check`, as Markdown in the report's language, from its JSON document
+    (for feedback files)."""
+    t = _TEXT.get(doc.get("lang", "en"), _TEXT["en"])
     lines = [f"# {doc.get('assignment') or 'Submission'}: {doc['score']:g} / {doc['max_score']:g}", "",
-             f"Submission `{Path(doc['submission']).name}`, graded by grader {doc['grader_version']}"
-             f" in {doc.get('duration_s', 0):.0f} s.", ""]
+             t["graded"].format(name=Path(doc["submission"]).name, version=doc["grader_version"],
+                                secs=doc.get("duration_s", 0)), ""]
     if doc["status"] != "graded":
-        lines += ["**The submission could not be graded:**", ""] + [f"- {m}" for m in doc["messages"]]
+        lines += [f"**{t['rejected']}:**", ""] + [f"- {m}" for m in doc["messages"]]
         return "\n".join(lines) + "\n"
-    lines += ["| check | status | points | message |", "|---|---|---|---|"]
+    lines += [f"| {t['check']} | {t['status']} | {t['points']} | {t['message']} |", "|---|---|---|---|"]
     for c in doc["checks"]:
-        lines.append(f"| {c['title']} | {c['status']} | {c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
+        lines.append(f"| {c['title']} | {t['statuses'].get(c['status'], c['status'])} | "
+                     f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
     if doc["runs"]:
-        lines += ["", "## Trained models (measured by the grader)", "",
-                  "| # | model | architecture | epochs | test accuracy |", "|---|---|---|---|---|"]
+        lines += ["", f"## {t['runs']}", "",
+                  f"| # | {t['model']} | {t['arch']} | {t['epochs']} | {t['acc']} |", "|---|---|---|---|---|"]
         for r in doc["runs"]:
             acc = "—" if r["test_accuracy"] is None else f"{r['test_accuracy']:.4f}"
             lines.append(f"| {r['index'] + 1} | {r['model']} | {_cell(r['architecture'])} | {r['epochs']} | {acc} |")
         lines += [""] + [f"- #{r['index'] + 1} {r['reference']['summary']}" for r in doc["runs"] if r.get("reference")]
     failing = [c for c in doc["cells"] if c["status"] != "ok"]
     if failing:
-        lines += ["", "## Failing cells", ""]
+        lines += ["", f"## {t['cells']}", ""]
         for c in failing:
-            lines += [f"### Cell {c['index']} ({c['status']})", "", "```", (c.get("traceback") or c["error"] or "")[-1500:],
-                      "```"]
+            lines += [f"### {t['cell']} {c['index']} ({c['status']})", "", "```",
+                      (c.get("traceback") or c["error"] or "")[-1500:], "```"]
             if c.get("hint"):
-                lines += ["", f"**Hint:** {c['hint']}"]
+                lines += ["", f"**{t['hint'].capitalize()}:** {c['hint']}"]
     if doc["messages"]:
-        lines += ["", "## Notes", ""] + [f"- {m}" for m in doc["messages"]]
+        lines += ["", f"## {t['notes']}", ""] + [f"- {m}" for m in doc["messages"]]
     return "\n".join(lines) + "\n"
 
 

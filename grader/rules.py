@@ -146,7 +146,7 @@ def architecture_criteria(model: TracedModel, rules: Mapping[str, Any], lang: st
                 bad.append(say(lang, "hidden layer {i}: no BatchNormalization", i=i))
             elif b.batchnorm == "after_activation":
                 bad.append(say(lang, "hidden layer {i}: BatchNormalization after {act}; the lab puts it between Dense "
-                                     "and ReLU", i=i, act=b.activation or "the activation"))
+                                     "and ReLU", i=i, act=b.activation or say(lang, "the activation")))
         found.append(Criterion("batchnorm", bool(hidden) and not bad, "; ".join(bad) or say(lang, "Dense > BatchNorm > ReLU")))
     if "optimizer" in rules:
         want = _names(rules["optimizer"])

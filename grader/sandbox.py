@@ -29,7 +29,9 @@ from grader.models import ResourceLimits
 SandboxMode = Literal["auto", "strict", "off"]
 PACKAGE_DIR = Path(__file__).resolve().parent
 RUNTIME_FILES = ("runtime.py", "testsets.py")
-LIMITS_RECORD = "limits.json"  # what grader.limits applied, in the run's workdir (not writable by the student)
+# what grader.limits applied, in the run's workdir; the report only ever uses it to add a caveat
+# ("process count not limited"), so a student who overwrites it (possible with --sandbox none) gains nothing
+LIMITS_RECORD = "limits.json"
 WEAK_NOTE = ("sandbox: bubblewrap is not available here, so the student's code ran with resource limits "
              "only and could read and write what the user running the grader can")
 

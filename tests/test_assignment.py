@@ -28,6 +28,7 @@ def test_unknown_name_lists_the_available_ones():
     ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\nkind = "run"\n', "lacks points"),
     ('id = "x"\n[[checks]]\nid = "q"\ntitle = "Q"\npoints = 1\nkind = "quiz"\nquestion = "1"\n', "no key"),
     ('id = = "x"', "assignment.toml"),
+    ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\ntitle_kr = "가"\npoints = 1\nkind = "run"\n', "title_kr"),
 ])
 def test_authoring_mistakes_are_clear(tmp_path, toml, words):
     (tmp_path / "assignment.toml").write_text(toml)

@@ -144,3 +144,16 @@ def test_one_archive_of_the_whole_class_is_discovered(tmp_path):
     assert len(found) == 12
     first = found[0]
     assert (first.student_id, first.name) == ("202300001", "김철수")
+
+
+def test_the_cache_key_changes_with_the_report_language_but_not_the_data_folder(tmp_path):
+    from grader.assignment import find
+    from grader.batch import cache_key, discover
+
+    klass = build_class(tmp_path / "class")
+    first = discover(klass)[0]
+    lab = find("lab09-xor")
+    base = {"lang": "en", "timeout_s": None, "sandbox": "auto", "data_dir": "/a"}
+    assert cache_key(first, lab, base) == cache_key(first, lab, {**base, "data_dir": "/b"})
+    assert cache_key(first, lab, base) != cache_key(first, lab, {**base, "lang": "ko"})
+    assert cache_key(first, lab, base) != cache_key(first, lab, {**base, "timeout_s": 30})

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
+import pytest
+
 from conftest import dense, traced
 
-from grader.compare import compare_models, comparison_dict, diff_blocks, reference_runs, summarize
+from grader.compare import (alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers,
+                            reference_runs, summarize)
 from grader.models import Assignment, CheckSpec, Layer, Limits
 from grader.rules import blocks_of
 
@@ -66,8 +69,8 @@ def test_differences_are_found_field_by_field():
     assert second.status == "changed" and second.differs == ("initializer",)
     assert output.status == "same"
     text = summarize(comparison)
-    assert "layer 1: activation sigmoid ≠ relu, initializer GlorotUniform ≠ HeNormal" in text
-    assert "layer 2: initializer GlorotUniform ≠ HeNormal" in text
+    assert "hidden layer 1: activation sigmoid ≠ relu, initializer GlorotUniform ≠ HeNormal" in text
+    assert "hidden layer 2: initializer GlorotUniform ≠ HeNormal" in text
 
 
 def test_he_uniform_counts_as_the_same_choice_as_he_normal():
@@ -95,7 +98,7 @@ def test_comparison_dict_is_what_the_html_page_renders():
     assert doc["architecture"] == "Flatten > [Dense(256,relu) > Dropout(0.3)]×2 > Dense(10,softmax)"
     assert doc["rows"][1]["differs"] == ["dropout"]
     assert doc["rows"][1]["yours"]["dropout"] == 0.5 and doc["rows"][1]["reference"]["dropout"] == 0.3
-    assert doc["summary"] == "'He with Dropout' 기준 모델과 비교: 2번째 층: dropout 0.5 ≠ 0.3"
+    assert doc["summary"] == "'He with Dropout' 기준 모델과 비교: 2번째 은닉층: dropout 0.5 ≠ 0.3"
 
 
 def test_an_equally_good_alignment_keeps_layers_paired_by_position():
@@ -113,3 +116,46 @@ def test_an_equally_good_alignment_keeps_layers_paired_by_position():
 def test_a_model_of_another_dataset_gets_no_reference():
     xor = traced([dense(10)] * 7 + [dense(1, "sigmoid")], dataset="xor")
     assert compare_models([xor], lab()) == ()
+
+
+def test_summary_and_table_number_layers_alike():
+    # one layer missing before a changed one: "hidden layer 2" is the student's second layer in both
+    yours = [dense(256, init="HeNormal"), dense(128, init="HeNormal"), dense(5, "softmax")]
+    reference = [dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(128, init="HeNormal"),
+                 dense(10, "softmax")]
+    rows = diff_blocks(blocks_of(yours), blocks_of(reference))
+    assert [r.status for r in rows] == ["same", "missing", "same", "changed"]
+    assert layer_numbers(rows) == [(1, 1), (None, 2), (2, 3), (0, 0)]
+    recorded = {"adam-he": {**RECORDED["adam-he"], "layers": layer_dicts(reference)}}
+    (comparison,) = compare_models([traced(yours)], lab(recorded))
+    assert summarize(comparison) == ("vs the reference of 'Adam with He': reference hidden layer 2 is missing; "
+                                     "output layer: units 5 ≠ 10")
+    doc = comparison_dict(comparison)
+    assert [(r["layer"], r["reference_layer"]) for r in doc["rows"]] == [(1, 1), (None, 2), (2, 3), (0, 0)]
+    assert "기준 모델의 2번째 은닉층이 없습니다; 출력층: units 5 ≠ 10" in summarize(comparison, "ko")
+
+
+def test_a_missing_layer_costs_the_same_in_pairing_as_in_alignment():
+    rows = diff_blocks(blocks_of([dense(256), dense(10, "softmax")]),
+                       blocks_of([dense(256), dense(256), dense(10, "softmax")]))
+    assert alignment_cost(rows) == 3
+    changed = diff_blocks(blocks_of([dense(256, "sigmoid"), dense(10, "softmax")]),
+                          blocks_of([dense(256), dense(10, "softmax")]))
+    assert alignment_cost(changed) == 1
+
+
+@pytest.mark.parametrize("damaged", [
+    {"layers": "Dense"}, {"layers": 7}, {"layers": [{"units": 3}]}, {"layers": []},
+    {"layers": None, "history": {"loss": [0.1]}},
+])
+def test_a_damaged_reference_entry_is_left_out(damaged):
+    broken = lab({"adam-he": damaged, "he-dropout": RECORDED["he-dropout"]})
+    assert [r.name for r in reference_runs(broken)] == ["he-dropout"]
+
+
+def test_a_damaged_history_or_epoch_count_keeps_the_layers():
+    entry = {**RECORDED["adam-he"], "history": {"loss": [0.3, None], "accuracy": [0.9, 0.95], "oops": 3},
+             "epochs": "five", "accuracy": "high"}
+    (adam, _) = reference_runs(lab({"adam-he": entry, "he-dropout": RECORDED["he-dropout"]}))
+    assert adam.history == {"accuracy": (0.9, 0.95)} and adam.epochs == 0 and adam.accuracy is None
+    assert reference_runs(lab({"adam-he": {**entry, "history": [1, 2]}}))[0].history == {}

@@ -23,8 +23,9 @@ def said_templates() -> set[str]:
     return found
 
 
-def fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def fields(template: str) -> set[tuple[str, str, str | None]]:
+    """Each placeholder with its format spec and conversion: `{acc:.4f}` must stay `{acc:.4f}`."""
+    return {(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template) if name}
 
 
 def test_the_checks_speak_through_say():
