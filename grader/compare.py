@@ -9,7 +9,7 @@ highlight what differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping, Sequence
 
 from grader.i18n import say
@@ -19,6 +19,11 @@ from grader.rules import INITIALIZER_FAMILIES, Block, architecture_criteria, blo
 RowStatus = Literal["same", "changed", "extra", "missing"]
 BLOCK_FIELDS = ("units", "activation", "initializer", "dropout", "batchnorm")
 GAP_COST = 3  # an extra or missing layer counts like three differing fields
+# the rule keys (assignment.toml) that constrain each field, of the hidden layers and of the output layer;
+# a field no rule of the part constrains is the student's free choice, and a difference there is only shown
+_HIDDEN_RULES = {"units": ("hidden_units", "min_hidden_units"), "activation": ("hidden_activation",),
+                 "initializer": ("initializer",), "dropout": ("dropout", "dropout_rate"), "batchnorm": ("batchnorm",)}
+_OUTPUT_RULES = {"units": ("output_units",), "activation": ("output_activation",)}
 _FAMILY = {name: family for family, names in INITIALIZER_FAMILIES.items() if family != "xavier" for name in names}
 
 
@@ -44,6 +49,7 @@ class BlockRow:
     yours: Block | None
     reference: Block | None
     differs: tuple[str, ...] = ()  # the BLOCK_FIELDS that differ, for a "changed" row
+    free: tuple[str, ...] = ()  # those of `differs` that no rule of the part constrains
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ class Comparison:
     @property
     def differences(self) -> int:
         return sum(row.status != "same" for row in self.rows)
+
+    @property
+    def faults(self) -> int:
+        """The differing rows that are not only free choices."""
+        return sum(row.status != "same" and (row.status != "changed" or row.differs != row.free) for row in self.rows)
 
 
 def reference_runs(assignment: Assignment, lang: str = "en") -> tuple[ReferenceRun, ...]:
@@ -111,7 +122,7 @@ def compare_models(models: Sequence[TracedModel], assignment: Assignment, lang: 
             ranked.append((met / len(criteria) if criteria else 0.0, met, -differing, -len(ranked), ref, rows))
         if ranked:
             *_, ref, rows = max(ranked, key=lambda item: item[:4])  # ties go to the earlier part
-            comparisons.append(Comparison(model.index, ref, rows))
+            comparisons.append(Comparison(model.index, ref, mark_free(rows, params[ref.check_id])))
     return tuple(comparisons)
 
 
@@ -146,6 +157,16 @@ def diff_blocks(yours: Sequence[Block], reference: Sequence[Block]) -> tuple[Blo
     elif yours or reference:
         rows.append(BlockRow("extra", yours[-1], None) if yours else BlockRow("missing", None, reference[-1]))
     return tuple(rows)
+
+
+def mark_free(rows: Sequence[BlockRow], rules: Mapping[str, Any]) -> tuple[BlockRow, ...]:
+    """The rows with each differing field the part's rules leave open marked free (the last row is the output)."""
+    marked = []
+    for k, row in enumerate(rows):
+        table = _OUTPUT_RULES if k == len(rows) - 1 and row.status in ("same", "changed") else _HIDDEN_RULES
+        free = tuple(f for f in row.differs if not any(key in rules for key in table.get(f, ())))
+        marked.append(replace(row, free=free))
+    return tuple(marked)
 
 
 def alignment_cost(rows: Sequence[BlockRow]) -> int:
@@ -186,8 +207,9 @@ def comparison_dict(comparison: Comparison, lang: str = "en") -> dict[str, Any]:
         "accuracy": ref.accuracy, "epochs": ref.epochs,
         "architecture": describe(ref.layers),
         "history": {k: list(v) for k, v in ref.history.items()},
-        "differences": comparison.differences, "summary": summarize(comparison, lang),
-        "rows": [{"status": row.status, "differs": list(row.differs), "layer": mine, "reference_layer": theirs,
+        "differences": comparison.differences, "faults": comparison.faults, "summary": summarize(comparison, lang),
+        "rows": [{"status": row.status, "differs": list(row.differs), "free": list(row.free),
+                  "layer": mine, "reference_layer": theirs,
                   "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)}
                  for row, (mine, theirs) in zip(comparison.rows, layer_numbers(comparison.rows))],
     }
@@ -224,7 +246,7 @@ def summarize(comparison: Comparison, lang: str = "en") -> str:
         elif row.status == "changed":
             where = say(lang, "output layer") if mine == 0 else say(lang, "hidden layer {n}", n=mine)
             fields = ", ".join(f"{f} {_show(getattr(row.yours, f), lang)} ≠ {_show(getattr(row.reference, f), lang)}"
-                               for f in row.differs)
+                               + (say(lang, " (your choice)") if f in row.free else "") for f in row.differs)
             notes.append(f"{where}: {fields}")
     return say(lang, "vs the reference of '{part}': {notes}", part=part, notes="; ".join(notes))
 

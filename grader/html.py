@@ -26,6 +26,8 @@ TEXT = {
            "vs_reference": "Compared with the reference model of", "yours": "yours", "layer": "layer",
            "output": "output", "fields": {f: f for f in BLOCK_FIELDS},
            "curves_ref": "Training curves (solid: yours, dashed: reference)",
+           "legend_rule": "differs where this part has a rule",
+           "legend_free": "differs in a choice the part leaves to you",
            "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"}},
     "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
            "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
@@ -37,6 +39,7 @@ TEXT = {
            "fields": {"units": "유닛", "activation": "활성화", "initializer": "초기화", "dropout": "드롭아웃",
                       "batchnorm": "배치정규화"},
            "curves_ref": "학습 곡선 (실선: 제출, 점선: 기준)",
+           "legend_rule": "이 항목의 요구 사항과 다른 부분", "legend_free": "자유롭게 정할 수 있는 부분에서 다른 점",
            "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"}},
 }
 

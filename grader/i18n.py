@@ -90,6 +90,7 @@ KO: dict[str, str] = {
     "hidden layer {n} is not in the reference": "{n}번째 은닉층은 기준 모델에 없습니다",
     "reference hidden layer {n} is missing": "기준 모델의 {n}번째 은닉층이 없습니다",
     "none": "없음",
+    " (your choice)": " (자유 선택)",
     # score.py
     "the check itself failed: {error}": "채점 항목 자체에 오류가 났습니다: {error}",
 }

@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -100,6 +101,12 @@ def test_regrading_an_unchanged_class_is_cached(graded, mnist_dir):
 
 def test_kill_minus_9_then_resume_equals_a_clean_run(graded, tmp_path, mnist_dir):
     klass, clean_out, _ = graded
+    # the class without the student whose endless loop only waits for the time limit
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for path in graded[0].iterdir():
+        if not path.name.startswith("202300005"):
+            shutil.copy(path, klass / path.name)
     out = tmp_path / "out"
     exe = [sys.executable, "-m", "grader"]
     proc = subprocess.Popen([*exe, "grade", str(klass), "-a", "lab09-xor", "-o", str(out), "--jobs", "2",
@@ -113,23 +120,31 @@ def test_kill_minus_9_then_resume_equals_a_clean_run(graded, tmp_path, mnist_dir
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done_before = current(out)
-    assert 4 <= len(done_before) < 12
+    assert 4 <= len(done_before) < 11
     result = grade(klass, out, mnist_dir)
     assert result.returncode == 0
     assert f"cached {len(done_before)}" in result.stderr  # graded before the kill: not re-run
     db = sqlite3.connect(out / "gradebook.sqlite")
-    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 12  # nothing graded twice
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 11  # nothing graded twice
     db.close()
-    assert current(out) == current(clean_out)
+    assert current(out) == {k: v for k, v in current(clean_out).items() if k != "202300005"}
 
 
 def test_a_dask_cluster_gives_the_same_grades(graded, tmp_path, mnist_dir):
     distributed = pytest.importorskip("distributed")
     klass, clean_out, _ = graded
+    # a good, a different, a broken, a lying and an unreadable submission: every kind of outcome, without
+    # the ones that only wait for a limit (the local pool already proved those)
+    chosen = ("202300001", "202300002", "202300004", "202300009", "202300011")
+    part = tmp_path / "class"
+    part.mkdir()
+    for path in klass.iterdir():
+        if path.name.startswith(chosen):
+            shutil.copy(path, part / path.name)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = grade(klass, tmp_path / "out", mnist_dir, "--scheduler", cluster.scheduler_address)
+        result = grade(part, tmp_path / "out", mnist_dir, "--scheduler", cluster.scheduler_address)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert current(tmp_path / "out") == current(clean_out)
+    assert current(tmp_path / "out") == {k: v for k, v in current(clean_out).items() if k in chosen}
 
 
 def test_one_archive_of_the_whole_class_is_discovered(tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import dense, traced
 
-from grader.compare import (alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers,
+from grader.compare import (Comparison, alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers, mark_free,
                             reference_runs, summarize)
 from grader.models import Assignment, CheckSpec, Layer, Limits
 from grader.rules import blocks_of
@@ -21,6 +21,7 @@ DROPOUT = [Layer("Flatten"), dense(256, init="HeNormal"), Layer("Dropout", rate=
            Layer("Dropout", rate=0.3), dense(10, "softmax")]
 PARTS = (
     CheckSpec("adam-he", "Adam with He", 2, "run", {"min_hidden": 2, "initializer": ["he"], "dropout": "none",
+                                                     "output_units": 10,
                                                      "min_accuracy": "adam-he"}),
     CheckSpec("he-dropout", "He with Dropout", 3, "run", {"min_hidden": 2, "dropout": "after_every_hidden",
                                                           "min_accuracy": "he-dropout"}),
@@ -68,9 +69,12 @@ def test_differences_are_found_field_by_field():
     assert first.status == "changed" and set(first.differs) == {"activation", "initializer"}
     assert second.status == "changed" and second.differs == ("initializer",)
     assert output.status == "same"
+    # the part asks for He initialisation but leaves the activation open
+    assert first.free == ("activation",) and second.free == ()
     text = summarize(comparison)
-    assert "hidden layer 1: activation sigmoid ≠ relu, initializer GlorotUniform ≠ HeNormal" in text
+    assert "hidden layer 1: activation sigmoid ≠ relu (your choice), initializer GlorotUniform ≠ HeNormal" in text
     assert "hidden layer 2: initializer GlorotUniform ≠ HeNormal" in text
+    assert "1번째 은닉층: activation sigmoid ≠ relu (자유 선택)" in summarize(comparison, "ko")
 
 
 def test_he_uniform_counts_as_the_same_choice_as_he_normal():
@@ -159,3 +163,22 @@ def test_a_damaged_history_or_epoch_count_keeps_the_layers():
     (adam, _) = reference_runs(lab({"adam-he": entry, "he-dropout": RECORDED["he-dropout"]}))
     assert adam.history == {"accuracy": (0.9, 0.95)} and adam.epochs == 0 and adam.accuracy is None
     assert reference_runs(lab({"adam-he": {**entry, "history": [1, 2]}}))[0].history == {}
+
+
+def test_a_difference_in_a_field_the_part_has_no_rule_for_is_marked_free():
+    # the lecture's ReLU MLP (default Glorot) beside a reference that happens to use He
+    rules = {"hidden_units": [256, 256], "hidden_activation": "relu", "output_units": 10}
+    glorot = blocks_of([dense(256, init="GlorotUniform"), dense(256, init="GlorotUniform"), dense(10, "softmax")])
+    he = blocks_of([dense(256, init="HeNormal"), dense(256, "sigmoid", init="HeNormal"),
+                    dense(10, "sigmoid", init="HeNormal")])
+    rows = mark_free(diff_blocks(glorot, he), rules)
+    assert [(r.differs, r.free) for r in rows] == [
+        (("initializer",), ("initializer",)),
+        (("activation", "initializer"), ("initializer",)),
+        (("activation", "initializer"), ("activation", "initializer")),  # output_activation has no rule here
+    ]
+    assert mark_free(diff_blocks(glorot, he), {**rules, "initializer": ["he"]})[0].free == ()
+    only_free = Comparison(0, reference_runs(lab())[0], mark_free(diff_blocks(glorot, glorot[:1] + he[1:2] + glorot[2:]),
+                                                                  {"hidden_activation": "relu"}))
+    assert (only_free.differences, only_free.faults) == (1, 1)  # the activation has a rule here
+    assert Comparison(0, only_free.reference, mark_free(only_free.rows, {})).faults == 0

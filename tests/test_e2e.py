@@ -53,8 +53,14 @@ def test_measured_accuracy_matches_what_evaluate_printed(course_report):
         assert abs(run["test_accuracy"] - run["reported_accuracy"]) <= 0.005
 
 
-def test_module_with_tf_model_is_traced(mnist_dir):
-    code, doc = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)
+@pytest.fixture(scope="module")
+def module_report(mnist_dir):
+    """The Lab 10 module of 004_*.txt (a `tf.model` global, raw pixels, one epoch)."""
+    return check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)
+
+
+def test_module_with_tf_model_is_traced(module_report):
+    code, doc = module_report
     (run,) = doc["runs"]
     assert run["model"] == "tf.model" and run["epochs"] == 1 and run["test_accuracy"] > 0.85
     assert run["layers"][0]["initializer"] == "GlorotNormal"
@@ -99,8 +105,8 @@ def test_training_on_the_test_set_is_flagged_and_earns_no_accuracy_points(mnist_
     assert "test set" in he_dropout["message"] and he_dropout["score"] <= he_dropout["max_score"] / 2
 
 
-def test_same_submission_twice_gives_the_same_grade(mnist_dir):
-    first = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)[1]
+def test_same_submission_twice_gives_the_same_grade(module_report, mnist_dir):
+    first = module_report[1]
     second = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)[1]
     assert first["score"] == second["score"]
     assert [r["test_accuracy"] for r in first["runs"]] == [r["test_accuracy"] for r in second["runs"]]
