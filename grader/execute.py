@@ -145,7 +145,7 @@ class NotebookExecutor:
 
         deadline = started + config.run_timeout_s
         results: list[CellResult] = []
-        counts: dict[int, int] = {}
+        positions: dict[int, int] = {}  # runtime._cell_number() -> the student's cell index
         with Isolation(config, entry.path.parent) as isolation:
             client = _client_class()(
                 work, timeout=int(config.cell_timeout_s), allow_errors=True, interrupt_on_timeout=True,
@@ -180,8 +180,7 @@ class NotebookExecutor:
                             status = "timeout" if watchdog.reason == watchdog.TIME else "error"
                             results.append(CellResult(index, status, original.source, error=why))
                             continue
-                        if cell.get("execution_count"):
-                            counts[int(cell["execution_count"])] = index
+                        positions[position] = index
                         results.append(_cell_result(index, original.source, cell))
                     if not dead and not watchdog.reason:
                         client.timeout = _FINALIZE_TIMEOUT_S
@@ -202,7 +201,7 @@ class NotebookExecutor:
             if client.output_dropped:
                 messages.append(f"output was truncated after {config.limits.output_kb} KB "
                                 f"({client.output_dropped:,} more bytes dropped)")
-        facts = read_facts(config.out_dir, counts)
+        facts = read_facts(config.out_dir, positions)
         messages.extend(isolation.limit_notes())
         if watchdog.reason:
             messages.append(f"{watchdog.reason}; later cells were skipped, models trained before still count")

@@ -41,6 +41,7 @@ class _State:
         self.call_samples: dict[int, Any] = {}  # id(model) -> first training batch it was called on
         self.notes: list[str] = []
         self.in_fit = 0
+        self.cell_position = 0  # the executor's cells after the setup cell, counted by _next_cell
         self.quick: dict[str, Any] | None = config.get("quick")  # {"max_epochs", "max_samples"} or None
         self._image_rows: dict[bytes, str] | None = None
 
@@ -71,6 +72,7 @@ def install(config_path: str) -> None:
     config = json.loads(Path(config_path).read_text(encoding="utf-8"))
     _state = _State(config)
     _state.out_dir.mkdir(parents=True, exist_ok=True)
+    _count_cells()
     if config.get("output_bytes"):
         budget = _Budget(int(config["output_bytes"]))
         sys.stdout, sys.stderr = _CappedStream(sys.stdout, budget), _CappedStream(sys.stderr, budget)
@@ -578,14 +580,26 @@ def _name_of(model) -> str:
     return type(model).__name__
 
 
-def _cell_number() -> int | None:
+def _count_cells() -> None:
+    """Number the cells the executor sends after the setup cell 1, 2, ... ourselves: IPython's own
+    execution_count is the running cell's in IPython 8 but one ahead of it in IPython 9."""
     try:
         from IPython import get_ipython
 
         shell = get_ipython()
-        return int(shell.execution_count) if shell is not None else None
-    except Exception:
-        return None
+    except ImportError:
+        return
+    if shell is not None:
+        shell.events.register("pre_run_cell", _next_cell)
+
+
+def _next_cell(info=None) -> None:
+    _state.cell_position += 1
+
+
+def _cell_number() -> int | None:
+    """The position of the running cell in the executor's notebook (None outside a kernel)."""
+    return _state.cell_position or None
 
 
 def _learning_rate(optimizer) -> float | None:

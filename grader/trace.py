@@ -25,8 +25,8 @@ class Facts:
     loads: tuple[str, ...] = ()  # file names passed to load_model
 
 
-def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> Facts:
-    """What the runtime recorded in `out_dir/facts.json`; execution counts mapped to cell indices."""
+def read_facts(out_dir: Path, cell_of_position: Mapping[int, int]) -> Facts:
+    """What the runtime recorded in `out_dir/facts.json`; the runtime's cell positions mapped to notebook cell indices."""
     path = Path(out_dir) / "facts.json"
     if not path.is_file():
         return Facts(notes=("no training was traced (the grader's runtime left no facts)",))
@@ -42,7 +42,7 @@ def read_facts(out_dir: Path, cell_of_count: Mapping[int, int]) -> Facts:
     models = []
     for raw in facts.get("models", []) if isinstance(facts.get("models"), list) else []:
         try:
-            models.append(model_from_facts(raw, len(models), cell_of_count))
+            models.append(model_from_facts(raw, len(models), cell_of_position))
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(f"a traced model record was malformed and ignored ({exc!r})")
     cells = []
@@ -65,7 +65,7 @@ def _files(facts: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(str(e["file"])[:200] for e in _list(facts, key) if isinstance(e, dict) and isinstance(e.get("file"), str))
 
 
-def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[int, int]) -> TracedModel:
+def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_position: Mapping[int, int]) -> TracedModel:
     if not isinstance(raw, dict):
         raise TypeError("record is not an object")
     history = {
@@ -73,8 +73,8 @@ def model_from_facts(raw: Mapping[str, Any], index: int, cell_of_count: Mapping[
         for k, v in (raw.get("history") or {}).items()
         if isinstance(v, list)
     }
-    count = raw.get("cell")
-    cell = cell_of_count.get(int(count)) if isinstance(count, int) else None
+    position = raw.get("cell")
+    cell = cell_of_position.get(int(position)) if isinstance(position, int) else None
     accuracy = raw.get("in_process_accuracy")
     measured_by = "student-process" if isinstance(accuracy, (int, float)) else "none"
     transform = raw.get("transform") if isinstance(raw.get("transform"), dict) else {}

@@ -31,6 +31,9 @@ def test_course_notebook_is_graded_as_written(course_report):
     assert len(archs) == 6, archs
     assert archs[-1] == "Dense(512,relu)×8 > Dense(10,softmax)"
     assert all(r["test_accuracy"] is not None and r["measured_by"] == "grader" for r in doc["runs"])
+    # each model names the notebook cell (nbformat's index, markdown included) whose fit trained it
+    cells = json.loads((ASSETS / "course_small.ipynb").read_text(encoding="utf-8"))["cells"]
+    assert all(".fit(" in "".join(cells[r["cell"]]["source"]) for r in doc["runs"]), [r["cell"] for r in doc["runs"]]
     quiz = {c["id"]: c["status"] for c in doc["checks"] if c["id"].startswith("quiz")}
     assert set(quiz.values()) == {"passed"}
 
