@@ -37,7 +37,7 @@ def _lang(value: Optional[str]) -> str:
     if value is None:
         return default_lang()
     if value not in LANGS:
-        raise typer.BadParameter("choose ko or en", param_hint="--lang")
+        raise typer.BadParameter(f"choose {' or '.join(LANGS)}", param_hint="--lang")
     return value
 
 

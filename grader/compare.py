@@ -163,7 +163,7 @@ def mark_free(rows: Sequence[BlockRow], rules: Mapping[str, Any]) -> tuple[Block
     """The rows with each differing field the part's rules leave open marked free (the last row is the output)."""
     marked = []
     for k, row in enumerate(rows):
-        table = _OUTPUT_RULES if k == len(rows) - 1 and row.status in ("same", "changed") else _HIDDEN_RULES
+        table = _OUTPUT_RULES if _is_output(rows, k) else _HIDDEN_RULES
         free = tuple(f for f in row.differs if not any(key in rules for key in table.get(f, ())))
         marked.append(replace(row, free=free))
     return tuple(marked)
@@ -181,13 +181,18 @@ def layer_numbers(rows: Sequence[BlockRow]) -> list[tuple[int | None, int | None
     numbers: list[tuple[int | None, int | None]] = []
     mine = theirs = 0
     for k, row in enumerate(rows):
-        if k == len(rows) - 1 and row.yours is not None and row.reference is not None:
+        if _is_output(rows, k):
             numbers.append((0, 0))
             continue
         mine += row.yours is not None
         theirs += row.reference is not None
         numbers.append((mine if row.yours is not None else None, theirs if row.reference is not None else None))
     return numbers
+
+
+def _is_output(rows: Sequence[BlockRow], k: int) -> bool:
+    """`diff_blocks` ends with the two output layers paired, when both models have one."""
+    return k == len(rows) - 1 and rows[k].yours is not None and rows[k].reference is not None
 
 
 def _differs(a: Block, b: Block) -> tuple[str, ...]:

@@ -513,6 +513,7 @@ def _owner_of(variables):
     outer = [c for c in candidates if id(c) not in inner]
     if not outer:
         return None
+    # should another internal Functional copy slip through, the student's own class still wins the tie
     model = min(outer, key=lambda m: (len(m.variables), type(m).__name__ == "Functional"))
     _state.objects[id(model)] = model
     return model

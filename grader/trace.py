@@ -26,7 +26,8 @@ class Facts:
 
 
 def read_facts(out_dir: Path, cell_of_position: Mapping[int, int]) -> Facts:
-    """What the runtime recorded in `out_dir/facts.json`; the runtime's cell positions mapped to notebook cell indices."""
+    """What the runtime recorded in `out_dir/facts.json`, with the runtime's cell positions
+    (`runtime._cell_number`) mapped to notebook cell indices."""
     path = Path(out_dir) / "facts.json"
     if not path.is_file():
         return Facts(notes=("no training was traced (the grader's runtime left no facts)",))
