@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Protocol
@@ -21,12 +22,16 @@ from typing import Callable, Mapping, Protocol
 from grader.errors import ExecutionError, NoEntryPoint
 from grader.models import CellResult, Entry, ResourceLimits, Run
 from grader.isolate import Isolation, Watchdog, student_env, write_runtime_config
+from grader.liveness import KernelLiveness
 from grader.sandbox import Sandbox
 from grader.trace import read_facts
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SHELL_INSTALL = re.compile(r"^\s*[!%]\s*(pip|pip3|conda|apt|apt-get)\b.*$", re.MULTILINE)
 _FINALIZE_TIMEOUT_S = 300
+# what the student process wrote to its own stdout/stderr, kept in the run's workdir (which the
+# sandbox does not let the student write to, so no planted symlink redirects this write)
+PROCESS_OUTPUT = "process-output.log"
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,9 @@ def read_notebook(path: Path):
     import nbformat
 
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        with warnings.catch_warnings():  # a notebook without cell ids is normal (Colab, old Jupyter)
+            warnings.simplefilter("ignore")
+            nb = nbformat.read(str(path), as_version=4)
     except Exception as exc:
         raise NoEntryPoint(f"{path.name} is not a readable notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
     return nb
@@ -157,10 +164,19 @@ class NotebookExecutor:
             client.output_budget = config.limits.output_kb * 1024
             client.progress = progress = Progress(self.progress)
             watchdog = Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
+            # the kernel's own stdio is a pipe the grader drains as data, never the grader's stdout:
+            # ipykernel echoes to a saved copy of the descriptors it started with, and the student can
+            # write to that copy, or to any descriptor, directly
+            stdio = _StdioPipe(config.limits.output_kb * 1024)
             try:
-                with client.setup_kernel(env=student_env(config), stderr=None if os.environ.get("GRADER_DEBUG") else subprocess.DEVNULL):
+                with client.setup_kernel(env=student_env(config), stdin=subprocess.DEVNULL,
+                                         stdout=stdio.write_fd, stderr=stdio.write_fd):
+                    stdio.close_write_end()
                     watchdog.start()
-                    client.execute_cell(work.cells[0], 0)
+                    liveness = KernelLiveness(client.km.get_connection_info(), config.limits.stall_s)
+                    watchdog.watch(liveness)
+                    run_cell = _cell_runner(client, liveness)
+                    run_cell(work.cells[0], 0)
                     setup_error = _error_of(work.cells[0])
                     if setup_error:
                         raise ExecutionError(f"the grader's runtime failed to start: {setup_error[0]}")
@@ -173,7 +189,7 @@ class NotebookExecutor:
                         client.timeout = max(1, int(min(config.cell_timeout_s, deadline - time.monotonic())))
                         progress.cell(index, len(nb.cells))
                         try:
-                            client.execute_cell(cell, position)
+                            run_cell(cell, position)
                         except DeadKernelError:
                             dead = True
                             why = watchdog.reason or "the kernel died (out of memory, CPU time limit, or killed)"
@@ -184,20 +200,21 @@ class NotebookExecutor:
                         results.append(_cell_result(index, original.source, cell))
                     if not dead and not watchdog.reason:
                         client.timeout = _FINALIZE_TIMEOUT_S
-                        client.execute_cell(work.cells[-1], len(work.cells) - 1)
+                        run_cell(work.cells[-1], len(work.cells) - 1)
                         final_error = _error_of(work.cells[-1])
                         if final_error:
                             messages.append(f"the grader could not finish tracing: {final_error[0]}")
             except (ExecutionError, NoEntryPoint):
                 raise
             except DeadKernelError:
-                messages.append("the kernel died before the run finished")
+                messages.append(f"{watchdog.reason or 'the kernel died'} before the run finished")
             except Exception as exc:  # kernel failed to start: the grader's problem, not the student's
                 if not results:
                     raise ExecutionError(f"could not run the notebook: {type(exc).__name__}: {exc}") from exc
                 messages.append(f"execution stopped early: {type(exc).__name__}: {exc}")
             finally:
                 watchdog.cancel()
+                stdio.finish()
             if client.output_dropped:
                 messages.append(f"output was truncated after {config.limits.output_kb} KB "
                                 f"({client.output_dropped:,} more bytes dropped)")
@@ -205,10 +222,13 @@ class NotebookExecutor:
         messages.extend(isolation.limit_notes())
         if watchdog.reason:
             messages.append(f"{watchdog.reason}; later cells were skipped, models trained before still count")
+        messages.extend(stdio.notes(config.limits.output_kb))
+        (config.workdir / PROCESS_OUTPUT).write_bytes(stdio.reader.kept)
         return Run(entry=entry, cells=tuple(results), models=facts.models, markdown=markdown,
                    duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
-                   saves=facts.saves, loads=facts.loads)
+                   saves=facts.saves, loads=facts.loads,
+                   process_output=stdio.reader.kept.decode(errors="replace"))
 
 
 def _client_class():
@@ -238,10 +258,19 @@ def _client_class():
 def _kernel_manager_class(isolation: "Isolation"):
     """A kernel manager that starts this interpreter's ipykernel inside the isolation, over IPC sockets
     (the sandbox has no network, not even loopback), interrupted by message (signals cannot cross it)."""
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
     ipc = isolation.config.workdir / "ipc"
+
+    class NoHeartbeatClient(AsyncKernelClient):
+        """jupyter_client's heartbeat thread blocks for ever in `send` once a wedged kernel's socket is gone
+        (a REQ socket without a peer), and nbclient's clean-up joins that thread: the run would never end.
+        Liveness is judged by `KernelLiveness`, whose pinger never blocks; this client starts no heartbeat."""
+
+        def start_channels(self, shell=True, iopub=True, stdin=True, hb=True, control=True):
+            super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
 
     class GraderKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
@@ -250,12 +279,56 @@ def _kernel_manager_class(isolation: "Isolation"):
             self.ip = str(ipc / "kernel")
             self.connection_file = str(ipc / "kernel.json")
 
+        def client(self, **kwargs):
+            settings = {**self.get_connection_info(session=True), "connection_file": self.connection_file,
+                        "parent": self, **kwargs}
+            return NoHeartbeatClient(**settings)
+
         @property
         def kernel_spec(self):
             argv = isolation.wrap([sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"])
             return KernelSpec(argv=argv, display_name="grader", language="python", env={}, interrupt_mode="message")
 
     return GraderKernelManager
+
+
+def _cell_runner(client, liveness: KernelLiveness):
+    """`client.execute_cell`, telling `liveness` when a cell is in flight (only then can a reply be lost)."""
+    def run_cell(cell, position: int):
+        liveness.cell_started()
+        try:
+            return client.execute_cell(cell, position)
+        finally:
+            liveness.cell_finished()
+    return run_cell
+
+
+class _StdioPipe:
+    """A pipe for a child's stdout and stderr, drained by a `_CappedReader` from before the child starts."""
+
+    def __init__(self, budget: int):
+        read_fd, self.write_fd = os.pipe()
+        self.reader = _CappedReader(os.fdopen(read_fd, "rb"), budget)
+        self.reader.start()
+
+    def close_write_end(self) -> None:
+        """Once the child holds its copy: the reader then sees end-of-file when the child is gone."""
+        if self.write_fd is not None:
+            os.close(self.write_fd)
+            self.write_fd = None
+
+    def finish(self) -> None:
+        self.close_write_end()
+        # a process the student left behind may hold the pipe open; what was read so far is kept
+        self.reader.join(timeout=5)
+
+    def notes(self, budget_kb: int) -> tuple[str, ...]:
+        """A note when the kernel flooded its own descriptors (TensorFlow's start-up log lands there too,
+        so a few KB are normal and not worth a line in every report)."""
+        if not self.reader.dropped:
+            return ()
+        return (f"the kernel process wrote more than {budget_kb} KB outside the notebook's cells, straight to "
+                f"its file descriptors ({self.reader.dropped:,} bytes dropped)",)
 
 
 def _kernel_pid(client) -> int | None:
@@ -317,7 +390,7 @@ class ScriptExecutor:
             finally:
                 watchdog.cancel()
                 output.join(timeout=5)
-        (config.out_dir / "output.log").write_bytes(output.kept)
+        (config.workdir / PROCESS_OUTPUT).write_bytes(output.kept)
         if output.dropped:
             messages.append(f"output was truncated after {config.limits.output_kb} KB "
                             f"({output.dropped:,} more bytes dropped)")
@@ -338,7 +411,7 @@ class ScriptExecutor:
         return Run(entry=entry, cells=cells, models=facts.models, markdown=(),
                    duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
-                   saves=facts.saves, loads=facts.loads)
+                   saves=facts.saves, loads=facts.loads, process_output=output.kept.decode(errors="replace"))
 
 
 class _CappedReader(threading.Thread):
@@ -347,16 +420,23 @@ class _CappedReader(threading.Thread):
     def __init__(self, stream, budget: int, listen: Callable[[str], None] | None = None):
         super().__init__(daemon=True)
         self.stream, self.budget, self.listen = stream, budget, listen
-        self.kept = b""
+        self._kept = bytearray()
         self.dropped = 0
 
+    @property
+    def kept(self) -> bytes:
+        """What was kept so far (also while a process the student left behind still holds the pipe)."""
+        return bytes(self._kept)
+
     def run(self) -> None:
-        chunks, kept = [], 0
-        for chunk in iter(lambda: self.stream.read1(65536), b""):
-            if self.listen is not None and kept < self.budget:
-                self.listen(chunk[-2000:].decode(errors="replace"))
-            room = max(0, self.budget - kept)
-            chunks.append(chunk[:room])
-            kept += min(room, len(chunk))
-            self.dropped += len(chunk) - min(room, len(chunk))
-        self.kept = b"".join(chunks)
+        try:
+            for chunk in iter(lambda: self.stream.read1(65536), b""):
+                if self.listen is not None and len(self._kept) < self.budget:
+                    self.listen(chunk[-2000:].decode(errors="replace"))
+                room = max(0, self.budget - len(self._kept))
+                self._kept += chunk[:room]
+                self.dropped += len(chunk) - min(room, len(chunk))
+        except (OSError, ValueError):
+            pass  # the pipe was closed under us: what was read is kept
+        finally:
+            self.stream.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.limits import make_cgroup, remove_cgroup
+from grader.liveness import KernelLiveness, describe_tree
 from grader.models import ResourceLimits
 from grader.sandbox import LIMITS_RECORD, prepare_runtime
 
@@ -99,22 +100,31 @@ class Isolation:
 
 
 class Watchdog:
-    """Ends the run when its deadline passes or it writes more than its disk budget."""
+    """Ends the run when its deadline passes, it writes more than its disk budget, or (once a
+    kernel is being watched) `KernelLiveness` finds the kernel wedged."""
 
     TIME = "the run's time limit was reached"
     DISK = "the run wrote more than its disk limit"
+    STALLED = "the kernel stopped responding"
 
     def __init__(self, pid_of, deadline: float, isolation: Isolation, limits: ResourceLimits):
         self.pid_of, self.deadline, self.isolation, self.limits = pid_of, deadline, isolation, limits
         self.reason: str | None = None
+        self.kernel: KernelLiveness | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
+    def watch(self, kernel: KernelLiveness) -> None:
+        """From now on, a wedged kernel ends the run."""
+        self.kernel = kernel.start()
+
     def cancel(self) -> None:
         self._stop.set()
+        if self.kernel is not None:
+            self.kernel.stop()
 
     def _watch(self) -> None:
         while not self._stop.wait(0.5):
@@ -122,6 +132,10 @@ class Watchdog:
                 self._fire(self.TIME)
             elif self.isolation.disk_used() > self.limits.disk_mb * 2**20:
                 self._fire(f"{self.DISK} ({self.limits.disk_mb} MB)")
+            elif self.kernel is not None and (why := self.kernel.verdict()):
+                pid = self.pid_of()
+                state = describe_tree(pid) if pid else "exited"
+                self._fire(f"{self.STALLED} ({why}; its process {'is ' + state if state != 'exited' else 'had exited'})")
 
     def _fire(self, reason: str) -> None:
         self.reason = reason

@@ -11,6 +11,8 @@ applied is written as a JSON list to the file `record` names, so the report can 
 - processes: a pids cgroup when the grader may create one (root, cgroup v1 or v2); otherwise
   RLIMIT_NPROC counted on top of the processes this user already has.
 - file size: RLIMIT_FSIZE, the largest single file the student may write.
+- descriptors: every one above stderr is closed before COMMAND starts; stdin, stdout and stderr
+  are what the grader gave this process (/dev/null and pipes it drains), never its own stdio.
 """
 
 from __future__ import annotations
@@ -146,7 +148,15 @@ def main(argv: list[str]) -> None:
             Path(spec["record"]).write_text(json.dumps(applied), encoding="utf-8")
         except OSError:
             pass  # the limits hold either way; only the report's note is lost
+    close_inherited()
     os.execvp(command[0], command)
+
+
+def close_inherited() -> None:
+    """Close every descriptor above stderr: the student's process gets its stdio from the grader
+    (pipes the grader reads as data) and nothing else of the grader's, at any depth."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    os.closerange(3, soft if 0 < soft < 2**20 else 2**20)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def measure(run: Run, data_path: Path) -> Run:
         "models": [{"file": str(run.output_dir / m.artifact), "dataset": m.dataset, "transform": dict(m.transform)}
                    for m in todo],
     }
-    manifest_path = run.output_dir / "measure-manifest.json"
+    # beside the output folder, not in it: the student may write there (a planted symlink named like
+    # these files would redirect the grader's own writes), but not in the run's workdir
+    manifest_path = run.output_dir.parent / "measure-manifest.json"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     results = _run_worker(manifest_path)
     by_file = {entry["file"]: result for entry, result in zip(manifest["models"], results)}

@@ -134,6 +134,9 @@ class Run:
     output_dir: Path | None = None  # where the runtime left facts and saved models
     saves: tuple[str, ...] = ()  # file names the code passed to model.save
     loads: tuple[str, ...] = ()  # file names the code passed to load_model
+    # what the student's process wrote to its own stdout and stderr (for a notebook: what bypassed
+    # the cells, straight to a file descriptor), size-capped; data for the feedback, never echoed
+    process_output: str = ""
 
     @property
     def failing_cells(self) -> tuple[CellResult, ...]:
@@ -166,6 +169,7 @@ class ResourceLimits:
     disk_mb: int = 2048  # everything written in the submission and output folders
     tmp_mb: int = 512  # the sandbox's private /tmp
     output_kb: int = 2048  # captured stdout/stderr per run; the rest is dropped with a note
+    stall_s: int = 60  # a kernel that answers no heartbeat this long, busy or not, is wedged: the run ends
 
 
 @dataclass(frozen=True)

@@ -157,24 +157,6 @@ for host in ("127.0.0.1", "localhost"):
     assert accepted == []
 
 
-def test_fake_results_on_stdout_and_every_fd_change_nothing(tmp_path, mnist_dir):
-    clean = run_module(tmp_path, mnist_dir, "")
-    fake = json.dumps({"score": 100, "status": "graded", "checks": [{"status": "passed"}]})
-    body = f'''
-print({fake!r})
-print("Accuracy: 1.0\\nTotal: 8 / 8")
-for fd in range(0, 1024):
-    try:
-        os.write(fd, {fake.encode()!r} + b"\\n")
-    except OSError:
-        pass
-accuracy = 1.0
-'''
-    doc = run_module(tmp_path, mnist_dir, body)
-    assert doc["score"] == clean["score"]
-    assert [c["status"] for c in doc["checks"]] == [c["status"] for c in clean["checks"]]
-
-
 def test_notebook_input_and_output_flood_are_handled(tmp_path, mnist_dir):
     cells = [PRELUDE, "name = input('name? ')", "for _ in range(100):\n    print('z' * 2**20)", "model.fit(x, y, epochs=1, verbose=0)"]
     nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
