@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -192,7 +193,7 @@ class NotebookExecutor:
                             run_cell(cell, position)
                         except DeadKernelError:
                             dead = True
-                            why = watchdog.reason or "the kernel died (out of memory, CPU time limit, or killed)"
+                            why = watchdog.reason or _death_of(client)
                             status = "timeout" if watchdog.reason == watchdog.TIME else "error"
                             results.append(CellResult(index, status, original.source, error=why))
                             continue
@@ -329,6 +330,26 @@ class _StdioPipe:
             return ()
         return (f"the kernel process wrote more than {budget_kb} KB outside the notebook's cells, straight to "
                 f"its file descriptors ({self.reader.dropped:,} bytes dropped)",)
+
+
+def _death_of(client) -> str:
+    """Why a kernel the watchdog did not kill is gone, with its exit status when the provisioner has it."""
+    process = getattr(getattr(client.km, "provisioner", None), "process", None)
+    code = getattr(process, "returncode", None)
+    if code is None and process is not None:
+        try:
+            code = process.wait(timeout=2)
+        except Exception:  # noqa: BLE001 - the status is only a detail of the message
+            code = None
+    status = ""
+    if isinstance(code, int) and code != 0:
+        signum = -code if code < 0 else code - 128 if code > 128 else 0
+        try:
+            status = f" ({signal.Signals(signum).name})" if signum else f" (exit code {code})"
+        except ValueError:
+            status = f" (exit code {code})"
+    return (f"the kernel died{status}: out of memory, the CPU time limit, or code that closed or broke the "
+            "kernel's own connections")
 
 
 def _kernel_pid(client) -> int | None:
