@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import Any, Literal, Mapping
 
-if TYPE_CHECKING:  # compare.py builds on these values; the report only carries its results
-    from grader.compare import Comparison
 
 CheckStatus = Literal["passed", "failed", "error", "skipped"]
 CellStatus = Literal["ok", "error", "timeout", "skipped"]
@@ -213,6 +211,63 @@ class CheckResult:
     message: str = ""
 
 
+# --- a trained model beside its reference (built by grading/compare.py) ----------------------
+
+RowStatus = Literal["same", "changed", "extra", "missing"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A hidden (or output) Dense layer with what belongs to it: activation, dropout, batch norm."""
+
+    units: int | None
+    activation: str | None
+    initializer: str | None
+    dropout: float | None  # rate of a Dropout inside the block
+    batchnorm: str | None  # None | "before_activation" | "after_activation"
+
+
+@dataclass(frozen=True)
+class ReferenceRun:
+    """The reference model behind one part's threshold, as `grader reference` recorded it."""
+
+    name: str  # the figure name the part's `min_accuracy` uses
+    check_id: str
+    check_title: str
+    layers: tuple[Layer, ...]
+    history: Mapping[str, tuple[float, ...]] = field(default_factory=dict)  # "epoch" numbers the points
+    accuracy: float | None = None
+    epochs: int = 0
+    dataset: str = "mnist"
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """One hidden (or output) layer of the student's model against the reference's."""
+
+    status: RowStatus  # "extra": only the student has it; "missing": only the reference has it
+    yours: Block | None
+    reference: Block | None
+    differs: tuple[str, ...] = ()  # the fields (compare.BLOCK_FIELDS) that differ, for a "changed" row
+    free: tuple[str, ...] = ()  # those of `differs` that no rule of the part constrains
+
+
+@dataclass(frozen=True)
+class Comparison:
+    model: int  # TracedModel.index
+    reference: ReferenceRun
+    rows: tuple[BlockRow, ...]
+
+    @property
+    def differences(self) -> int:
+        return sum(row.status != "same" for row in self.rows)
+
+    @property
+    def faults(self) -> int:
+        """The differing rows that are not only free choices."""
+        return sum(row.status != "same" and (row.status != "changed" or row.differs != row.free) for row in self.rows)
+
+
 @dataclass(frozen=True)
 class Report:
     grader_version: str
@@ -229,7 +284,7 @@ class Report:
     duration_s: float = 0.0
     lang: Lang = "en"
     quick: bool = False  # training was capped; accuracy checks were not judged
-    comparisons: tuple["Comparison", ...] = ()  # trained models beside the reference models
+    comparisons: tuple[Comparison, ...] = ()  # trained models beside the reference models
 
     @property
     def passed(self) -> bool:

@@ -14,20 +14,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from grader import __version__, quiz
-from grader.assignment import load_all
-from grader.checks import Evidence
-from grader.compare import compare_models
+from grader import __version__
+from grader.grading import quiz
+from grader.grading.assignment import load_all
+from grader.grading.checks import Evidence
+from grader.grading.compare import compare_models
 from grader.data import find_mnist
 from grader.errors import SubmissionRejected
-from grader.execute import Executor, RunConfig, execute
-from grader.hints import hint_for
-from grader.locate import locate
-from grader.measure import measure
+from grader.execution.execute import Executor, RunConfig, execute
+from grader.feedback.hints import hint_for
+from grader.intake.locate import locate
+from grader.execution.measure import measure
 from grader.models import Assignment, Lang, Report, Run
-from grader.sandbox import SandboxMode, choose
-from grader.score import score
-from grader.unpack import unpack
+from grader.execution.sandbox import SandboxMode, choose
+from grader.grading.score import score
+from grader.intake.unpack import unpack
 
 
 

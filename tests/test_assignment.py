@@ -1,6 +1,6 @@
 import pytest
 
-from grader.assignment import find, load, load_all
+from grader.grading.assignment import find, load, load_all
 from grader.errors import AssignmentError, AssignmentNotFound
 
 
@@ -42,9 +42,9 @@ def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
 
     from dataclasses import replace
 
-    from grader.checks import Evidence
+    from grader.grading.checks import Evidence
     from grader.models import Entry, Run
-    from grader.score import score
+    from grader.grading.score import score
 
     for assignment in load_all():
         for spec in assignment.checks:

@@ -148,7 +148,7 @@ def test_a_dask_cluster_gives_the_same_grades(graded, tmp_path, mnist_dir):
 
 
 def test_one_archive_of_the_whole_class_is_discovered(tmp_path):
-    from grader.batch import discover
+    from grader.classroom.batch import discover
 
     klass = build_class(tmp_path / "class")
     archive = tmp_path / "all.zip"
@@ -162,8 +162,8 @@ def test_one_archive_of_the_whole_class_is_discovered(tmp_path):
 
 
 def test_the_cache_key_changes_with_the_report_language_but_not_the_data_folder(tmp_path):
-    from grader.assignment import find
-    from grader.batch import cache_key, discover
+    from grader.grading.assignment import find
+    from grader.classroom.batch import cache_key, discover
 
     klass = build_class(tmp_path / "class")
     first = discover(klass)[0]

@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from conftest import dense, traced
 
-from grader import quiz
-from grader.checks import REGISTRY, Evidence, check, quiz_check, run_check, threshold_of
+from grader.grading import quiz
+from grader.grading.checks import REGISTRY, Evidence, check, quiz_check, run_check, threshold_of
 from grader.models import Assignment, CheckSpec, Entry, Layer, Limits, Run
-from grader.score import score
+from grader.grading.score import score
 
 
 def assignment(checks=(), reference=None, quiz_key=None):
@@ -74,7 +74,7 @@ def test_quiz_check_uses_hashed_key_and_never_reveals_it():
 def test_custom_check_registered_by_decorator_and_a_crashing_check_is_an_error_line():
     @check("always-half")
     def half(evidence, spec, lab):
-        from grader.checks import Outcome
+        from grader.grading.checks import Outcome
         return Outcome(0.5, "half")
 
     @check("broken")
@@ -94,7 +94,7 @@ SIG_VS_RELU = CheckSpec("cmp", "sigmoid vs relu", 2, "compare", {
 
 
 def test_compare_passes_when_relu_beats_sigmoid_of_the_same_shape():
-    from grader.checks import compare_check
+    from grader.grading.checks import compare_check
 
     sig = traced([dense(256, "sigmoid"), dense(256, "sigmoid"), dense(10, "softmax")], index=0, acc=0.9247)
     relu = traced([dense(256), dense(256), dense(10, "softmax")], index=1, acc=0.9356)
@@ -103,7 +103,7 @@ def test_compare_passes_when_relu_beats_sigmoid_of_the_same_shape():
 
 
 def test_compare_fails_the_other_way_round_and_explains_missing_sides():
-    from grader.checks import compare_check
+    from grader.grading.checks import compare_check
 
     sig = traced([dense(256, "sigmoid"), dense(10, "softmax")], index=0, acc=0.95)
     relu = traced([dense(256), dense(10, "softmax")], index=1, acc=0.93)
@@ -117,7 +117,7 @@ def test_compare_fails_the_other_way_round_and_explains_missing_sides():
 
 
 def test_compare_by_training_loss():
-    from grader.checks import compare_check
+    from grader.grading.checks import compare_check
 
     spec = replace(SIG_VS_RELU, params={**SIG_VS_RELU.params, "expect": "b_lower_loss"})
     sig = replace(traced([dense(10, "sigmoid"), dense(10, "sigmoid"), dense(1, "sigmoid")], index=0, dataset="xor"),
@@ -130,7 +130,7 @@ def test_compare_by_training_loss():
 
 
 def test_save_load_needs_both_halves():
-    from grader.checks import save_load_check
+    from grader.grading.checks import save_load_check
 
     spec = CheckSpec("sl", "save/load", 1, "save_load")
     both = replace(run_of(), saves=("test.h5",), loads=("test.h5",))
@@ -141,7 +141,7 @@ def test_save_load_needs_both_halves():
 
 
 def test_function_check_on_raw_variable_code():
-    from grader.checks import function_check
+    from grader.grading.checks import function_check
 
     spec = CheckSpec("raw", "raw", 2, "function", {"functions": ["neural_net"], "min_accuracy": 1.0})
     fn = replace(traced([], dataset="xor", acc=1.0), function="neural_net", steps=1000, method="custom_loop")

@@ -6,10 +6,10 @@ import pytest
 
 from conftest import dense, traced
 
-from grader.compare import (Comparison, alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers, mark_free,
+from grader.grading.compare import (Comparison, alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers, mark_free,
                             reference_runs, summarize)
 from grader.models import Assignment, CheckSpec, Layer, Limits
-from grader.rules import blocks_of
+from grader.grading.rules import blocks_of
 
 
 def layer_dicts(layers):

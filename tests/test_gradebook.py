@@ -1,6 +1,6 @@
-from grader.export import gradescope, to_csv
-from grader.gradebook import Gradebook
-from grader.report import to_markdown
+from grader.classroom.export import gradescope, to_csv
+from grader.classroom.gradebook import Gradebook
+from grader.feedback.report import to_markdown
 
 
 def report(score, status="graded"):

@@ -1,6 +1,6 @@
 import pytest
 
-from grader.hints import RULES, default_lang, hint_for
+from grader.feedback.hints import RULES, default_lang, hint_for
 
 # (rule name, source, error, traceback, words the English hint must hold, words the Korean hint must hold)
 CASES = [
@@ -239,7 +239,7 @@ def test_rule(name, source, error, traceback, en, ko, lang):
 
 
 def _facts(source, error, traceback):
-    from grader.hints import Facts
+    from grader.feedback.hints import Facts
 
     return Facts(source or "", error or "", traceback or "")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_cli import grader
 
-from grader.sandbox import bubblewrap_works
+from grader.execution.sandbox import bubblewrap_works
 
 PRELUDE = '''# xor
 import os, sys, numpy as np, tensorflow as tf
@@ -107,7 +107,7 @@ def test_the_grader_package_and_answer_keys_are_not_readable(tmp_path, mnist_dir
 
     package = Path(grader_package.__file__).resolve().parent
     targets = [package / "assignments" / "lab10-mnist" / "quiz.json", package.parent / "assignments",
-               package.parent / "tests", package / "quiz.py", package / "checks.py"]
+               package.parent / "tests", package / "grading" / "quiz.py", package / "grading" / "checks.py"]
     body = f'''
 import grader
 leaks = []

@@ -149,7 +149,7 @@ STALL_S = 15
 @pytest.fixture
 def stall_assignments(tmp_path) -> Path:
     """lab09-xor with a 15 s stall bound, so that the wedge tests finish quickly."""
-    from grader.assignment import find
+    from grader.grading.assignment import find
 
     folder = tmp_path / "assignments" / "lab09-xor-stall"
     shutil.copytree(find("lab09-xor").root, folder)

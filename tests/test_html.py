@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from test_cli import grader
 
-from grader.html import render_html
+from grader.feedback.html import render_html
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

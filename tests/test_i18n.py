@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.i18n import KO, say
+from grader.feedback.i18n import KO, say
 
 PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 def said_templates() -> set[str]:
     """The literal templates passed to `say(lang, "...")` anywhere in the package."""
     found = set()
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" and len(node.args) >= 2:
                 template = node.args[1]

@@ -10,8 +10,8 @@ import time
 import pytest
 import zmq
 
-from grader import liveness
-from grader.liveness import Heartbeat, KernelLiveness, describe_tree, heartbeat_address
+from grader.execution import liveness
+from grader.execution.liveness import Heartbeat, KernelLiveness, describe_tree, heartbeat_address
 
 
 class Echo(threading.Thread):

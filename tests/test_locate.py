@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from grader.assignment import load_all
+from grader.grading.assignment import load_all
 from grader.errors import AmbiguousAssignment, AssignmentNotFound
-from grader.locate import locate
-from grader.unpack import unpack
+from grader.intake.locate import locate
+from grader.intake.unpack import unpack
 
 
 def notebook(text):
@@ -59,7 +59,7 @@ def test_notebook_preferred_over_module(tmp_path):
 @pytest.mark.parametrize("lab", ["lab09-xor", "lab10-mnist", "lab10-softmax", "lab10-relu", "lab10-init",
                                  "lab10-deep", "lab10-batchnorm"])
 def test_every_reference_solution_is_recognised_as_its_own_lab(tmp_path, lab):
-    from grader.reference import reference_solution
+    from grader.grading.reference import reference_solution
 
     labs = load_all()
     target = next(a for a in labs if a.id == lab)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 from conftest import dense, traced
 
-from grader.assignment import find
-from grader.execute import RunConfig
+from grader.grading.assignment import find
+from grader.execution.execute import RunConfig
 from grader.models import CellResult, Entry, Layer, Run
 from grader.pipeline import Options, check_submission
-from grader.report import to_dict
+from grader.feedback.report import to_dict
 
 QUIZ = "# Quiz\n1. q\n * 박지성(O), 손흥민(O), 안정환\n2. q\n * Stochastic\n3. q\n * 60000 / 50 = 1,200\n4. q\n * 28 * 28"
 

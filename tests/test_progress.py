@@ -1,4 +1,4 @@
-from grader.execute import Progress
+from grader.execution.progress import Progress
 
 
 def test_progress_line_follows_cells_and_keras_epochs():

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import AssignmentError
-from grader.quiz import QuestionResult, candidates, extract_answers, grade, hash_answer, make_key, normalize
+from grader.grading.quiz import QuestionResult, candidates, extract_answers, grade, hash_answer, make_key, normalize
 
 COURSE_CELL = """# Quiz
 

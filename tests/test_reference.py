@@ -3,7 +3,7 @@
 from conftest import dense
 
 from grader.models import Layer
-from grader.reference import _layer_dict, thin_history
+from grader.grading.reference import _layer_dict, thin_history
 
 
 def test_long_histories_are_thinned_but_keep_their_epoch_numbers_and_the_last_epoch():

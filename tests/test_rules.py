@@ -1,7 +1,7 @@
 from conftest import dense, traced
 
 from grader.models import Layer
-from grader.rules import accuracy_criterion, architecture_criteria, blocks_of
+from grader.grading.rules import accuracy_criterion, architecture_criteria, blocks_of
 
 
 def dropout(rate=0.3):

@@ -1,8 +1,6 @@
 import sys
 
-from grader import sandbox
-
-
+from grader.execution import sandbox
 def test_a_virtualenv_inside_the_project_is_bound_but_the_project_is_not(monkeypatch, tmp_path):
     project = tmp_path / "checkout"
     package = project / "grader"
@@ -36,13 +34,13 @@ def test_the_limits_wrapper_records_what_it_applied_and_the_report_hears_what_it
     import subprocess
     import sys
 
-    from grader.execute import RunConfig
-    from grader.isolate import Isolation
-    from grader.sandbox import LIMITS_RECORD
+    from grader.execution.execute import RunConfig
+    from grader.execution.isolate import Isolation
+    from grader.execution.sandbox import LIMITS_RECORD
 
     record = tmp_path / LIMITS_RECORD
     spec = json.dumps({"memory_mb": 4096, "cpu_s": 60, "file_mb": 10, "record": str(record)})
-    done = subprocess.run([sys.executable, "-m", "grader.limits", spec, "--", sys.executable, "-c",
+    done = subprocess.run([sys.executable, "-m", "grader.execution.limits", spec, "--", sys.executable, "-c",
                            "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])"],
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == str(4096 * 2**20)

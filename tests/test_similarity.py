@@ -5,7 +5,7 @@ import zipfile
 
 from conftest import ROOT
 
-from grader.similarity import code_of, compare, side_by_side_html
+from grader.classroom.similarity import code_of, compare, side_by_side_html
 
 ORIGINAL = [
     "import tensorflow as tf\nimport numpy as np\n# load the data\n(train_x, train_y), (test_x, test_y) = tf.keras.datasets.mnist.load_data()\n"

@@ -1,6 +1,7 @@
 import json
 
-from grader.trace import read_facts
+from grader.execution.trace import read_facts
+from grader.inside.facts import FACTS_VERSION
 
 RECORD = {
     "index": 0, "method": "fit", "name": "tf.model", "cell": 5, "epochs": 2, "batch_size": 100,
@@ -14,8 +15,14 @@ RECORD = {
 
 
 def write(tmp_path, facts):
-    (tmp_path / "facts.json").write_text(json.dumps(facts))
+    (tmp_path / "facts.json").write_text(json.dumps({"version": FACTS_VERSION, **facts}))
     return tmp_path
+
+
+def test_a_document_of_another_version_is_ignored_with_a_note(tmp_path):
+    (tmp_path / "facts.json").write_text(json.dumps({"version": FACTS_VERSION + 1, "models": [RECORD]}))
+    facts = read_facts(tmp_path, {})
+    assert facts.models == () and "version" in facts.notes[0]
 
 
 def test_recorded_fit_becomes_a_traced_model_with_its_cell(tmp_path):

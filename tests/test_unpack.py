@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import unpack as unpack_module
+from grader.intake import unpack as unpack_module
 from grader.errors import NoEntryPoint, UnreadableArchive, UnsafeArchive, UsageError
-from grader.unpack import UnpackLimits, unpack
+from grader.intake.unpack import UnpackLimits, unpack
 
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
 

@@ -1,0 +1,144 @@
+"""Pairwise similarity of students' code, with copydetect's winnowing (the MOSS approach).
+
+Notebooks are compared by their code cells. copydetect tokenises with Pygments and replaces
+identifiers, strings and numbers, so renamed variables and changed comments do not hide a copy;
+fingerprints are sets of hashed token k-grams, so reordered cells do not either. Code every
+student was given (the assignment's starter code and the reference solution transcribed from the
+lecture notes) is boilerplate: it is removed before comparing.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from grader.intake.locate import code_cells
+
+K = 25  # tokens per k-gram: shorter matches are noise (copydetect's default noise threshold)
+WINDOW = 1  # winnowing window; 1 keeps every k-gram (classes are small)
+FLAG_AT = 0.5  # similarity from which a pair is reported as suspicious
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    similarity: float  # the larger of the two overlap fractions, 0..1
+    overlap_tokens: int
+    slices: tuple  # copydetect's copied slices in each code text
+
+    @property
+    def suspicious(self) -> bool:
+        return self.similarity >= FLAG_AT
+
+
+def code_of(path: Path) -> str:
+    """The code a submission holds: code cells of its notebooks and its modules, in file order."""
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        return _notebook_code(path.read_text(encoding="utf-8", errors="replace"))
+    if path.suffix == ".py":
+        return path.read_text(encoding="utf-8", errors="replace")
+    if zipfile.is_zipfile(path):
+        parts = []
+        with zipfile.ZipFile(path) as zf:
+            for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                if info.is_dir() or "__MACOSX" in info.filename or info.file_size > 5 * 2**20:
+                    continue
+                if info.filename.endswith(".ipynb"):
+                    parts.append(_notebook_code(zf.read(info).decode("utf-8", errors="replace")))
+                elif info.filename.endswith(".py"):
+                    parts.append(zf.read(info).decode("utf-8", errors="replace"))
+        return "\n\n".join(parts)
+    return ""
+
+
+def _notebook_code(text: str) -> str:
+    # shell and magic lines are not Python
+    return "\n\n".join("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("!", "%")))
+                       for source in code_cells(text) or ())
+
+
+def fingerprint(code: str, boilerplate=None):
+    from copydetect import CodeFingerprint
+
+    return CodeFingerprint("submission.py", K, WINDOW, boilerplate=boilerplate, language="python",
+                           fp=io.StringIO(code))
+
+
+def compare(codes: Mapping[str, str], boilerplate_code: Iterable[str] = ()) -> list[Pair]:
+    """Every pair of students, most similar first."""
+    import numpy as np
+    from copydetect import compare_files
+
+    shared: set = set()
+    for code in boilerplate_code:
+        if code.strip():
+            shared |= fingerprint(code).hashes
+    boilerplate = np.array(sorted(shared), dtype=np.int64)
+    prints = {sid: fingerprint(code, boilerplate) for sid, code in codes.items() if code.strip()}
+    ids = sorted(prints)
+    pairs = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            overlap, (sim_a, sim_b), slices = compare_files(prints[a], prints[b])
+            pairs.append(Pair(a, b, float(max(sim_a, sim_b)), int(overlap), slices))
+    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+def side_by_side_html(pairs: list[Pair], codes: Mapping[str, str], top: int = 20) -> str:
+    """A self-contained HTML page: the ranked pairs, each with its matched regions highlighted."""
+    from copydetect.utils import highlight_overlap
+    from jinja2 import Environment
+
+    shown = []
+    for pair in [p for p in pairs if p.overlap_tokens][:top]:
+        left, _ = highlight_overlap(codes[pair.a], pair.slices[0], "<mark>", "</mark>", escape_html=True)
+        right, _ = highlight_overlap(codes[pair.b], pair.slices[1], "<mark>", "</mark>", escape_html=True)
+        shown.append({"pair": pair, "left": left, "right": right})
+    template = Environment(autoescape=True).from_string(_TEMPLATE)
+    return template.render(items=shown, flag=FLAG_AT)
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Similarity report</title>
+<style>
+body { font-family: sans-serif; margin: 1.5em; }
+table.rank td, table.rank th { padding: 0.2em 0.8em; text-align: left; }
+.sus { color: #b00; font-weight: bold; }
+.code { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
+pre { background: #f6f6f6; padding: 0.6em; overflow-x: auto; font-size: 12px; }
+mark { background: #ffd76e; }
+</style></head><body>
+<h1>Similarity report</h1>
+<p>Pairs ranked by the share of code they have in common (winnowed token fingerprints; renamed
+variables, comments and cell order do not matter; code from the lecture notes is excluded).
+Pairs at {{ "%.0f" | format(flag * 100) }}% or more are marked.</p>
+<table class="rank"><tr><th>#</th><th>student</th><th>student</th><th>similarity</th><th>tokens in common</th></tr>
+{% for item in items %}<tr class="{{ 'sus' if item.pair.suspicious }}"><td>{{ loop.index }}</td>
+<td>{{ item.pair.a }}</td><td>{{ item.pair.b }}</td><td>{{ "%.0f" | format(item.pair.similarity * 100) }}%</td>
+<td>{{ item.pair.overlap_tokens }}</td></tr>
+{% endfor %}</table>
+{% for item in items %}
+<h2 id="pair-{{ loop.index }}">{{ loop.index }}. {{ item.pair.a }} / {{ item.pair.b }}:
+{{ "%.0f" | format(item.pair.similarity * 100) }}%</h2>
+<div class="code"><pre>{{ item.left | safe }}</pre><pre>{{ item.right | safe }}</pre></div>
+{% endfor %}
+</body></html>
+"""
+
+
+def boilerplate_of(assignment) -> list[str]:
+    """Code every student was given: the assignment's starter files and its reference solution."""
+    from grader.errors import AssignmentError
+    from grader.grading.reference import reference_solution
+
+    codes = [code_of(p) for p in sorted(assignment.root.glob("starter*")) if p.suffix in (".ipynb", ".py")]
+    try:
+        codes.append(code_of(reference_solution(assignment)))
+    except AssignmentError:
+        pass
+    return codes

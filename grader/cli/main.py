@@ -1,0 +1,325 @@
+"""The `grader` command. The only place that turns errors into exit codes:
+0 every check passed, 1 some check failed, 2 submission rejected or usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from grader import __version__
+from grader.cli import grade as cli_batch
+from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
+from grader.feedback.hints import default_lang
+from grader.feedback.i18n import LANGS
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Grade TensorFlow/Keras course submissions by running them and measuring what they trained.")
+data_app = typer.Typer(no_args_is_help=True, help="Manage the grader's own copy of the datasets.")
+app.add_typer(data_app, name="data")
+
+_err = Console(stderr=True)
+
+
+def _fail(exc: GraderError) -> None:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    candidates = getattr(exc, "candidates", ())
+    if isinstance(exc, (AmbiguousAssignment, AssignmentNotFound)) and candidates:
+        _err.print("candidates: " + ", ".join(candidates), highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def _lang(value: Optional[str]) -> str:
+    if value is None:
+        return default_lang()
+    if value not in LANGS:
+        raise typer.BadParameter(f"choose {' or '.join(LANGS)}", param_hint="--lang")
+    return value
+
+
+def _sandbox_mode(value: str) -> str:
+    if value not in ("auto", "strict", "off"):
+        raise typer.BadParameter("choose auto, strict or off", param_hint="--sandbox")
+    return value
+
+
+@app.command()
+def check(
+    path: Path = typer.Argument(..., help="submit.zip, a folder, a .ipynb or a .py"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment", help="assignment name (default: the one that matches)"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON document instead of the report"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the whole run gets 4x)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="folder holding mnist.npz"),
+    assignments_dir: Optional[Path] = typer.Option(None, "--assignments", help="extra folder of assignments"),
+    lang: Optional[str] = typer.Option(None, "--lang", help="ko or en (default: from the locale)"),
+    keep: Optional[Path] = typer.Option(None, "--keep", help="keep the unpacked submission and traces here"),
+    quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
+                                                      "accuracy is not judged"),
+    sandbox: str = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
+    html: Optional[Path] = typer.Option(None, "--html", help="also write a self-contained HTML report with plots"),
+) -> None:
+    """Run a submission, measure what it trained, and report the score."""
+    from grader.grading import assignment as assignments
+    from grader.pipeline import Options, check_submission
+    from grader.feedback.report import render, to_dict, to_json
+
+    if not path.exists():
+        _err.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False)
+        raise typer.Exit(2)
+    try:
+        chosen = assignments.find(assignment, assignments_dir) if assignment else None
+        options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
+                          timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
+                          quick=quick, sandbox=_sandbox_mode(sandbox))
+        if json_out or not _err.is_terminal:
+            report = check_submission(path, options)
+        else:  # a live status line while the student's code runs: cell, elapsed time, epoch and loss
+            with _err.status("starting the student's code...") as status:
+                report = check_submission(path, replace(options, progress=lambda text: status.update(text)))
+    except GraderError as exc:
+        _fail(exc)
+    if html is not None:
+        _write_html(html, to_dict(report), data_dir, report.lang)
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render(report, Console())
+    raise typer.Exit(report.exit_code)
+
+
+def _write_html(path: Path, doc: dict, data_dir: Optional[Path], lang: str) -> None:
+    from grader.data import find_mnist
+    from grader.feedback.html import render_html
+
+    try:
+        data_path = find_mnist(data_dir)
+    except GraderError:
+        data_path = None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(doc, data_path, lang), encoding="utf-8")
+    _err.print(f"HTML report: {path}", highlight=False)
+
+
+@app.command("assignments")
+def list_assignments(assignments_dir: Optional[Path] = typer.Option(None, "--assignments")) -> None:
+    """List the assignments the grader knows."""
+    from rich.table import Table
+
+    from grader.grading.assignment import load_all
+
+    try:
+        found = load_all(assignments_dir)
+    except GraderError as exc:
+        _fail(exc)
+    table = Table("id", "title", "checks", "points")
+    for a in found:
+        table.add_row(a.id, a.title, str(len(a.checks)), f"{a.max_score:g}")
+    Console().print(table)
+
+
+@data_app.command("import")
+def data_import(
+    file: Path = typer.Argument(..., help="an mnist.npz holding Keras's MNIST arrays"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="install here instead of the user data dir"),
+) -> None:
+    """Verify an mnist.npz (shapes, dtypes, checksum) and install it for the grader."""
+    from grader.data import import_mnist
+
+    try:
+        target = import_mnist(file, data_dir)
+    except GraderError as exc:
+        _fail(exc)
+    Console().print(f"MNIST verified and installed at {target}", highlight=False)
+
+
+@data_app.command("where")
+def data_where(data_dir: Optional[Path] = typer.Option(None, "--data-dir")) -> None:
+    """Show which verified mnist.npz the grader would serve."""
+    from grader.data import find_mnist
+
+    try:
+        Console().print(str(find_mnist(data_dir)), highlight=False)
+    except GraderError as exc:
+        _fail(exc)
+
+
+@app.command()
+def reference(
+    lab: Optional[str] = typer.Argument(None, help="assignment id (default: all)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    write: bool = typer.Option(True, "--write/--no-write", help="record the figures in the assignment's reference.json"),
+) -> None:
+    """Retrain the reference solutions; print each measured accuracy beside the published one."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from grader.grading import reference as ref
+    from grader.grading.assignment import find, load_all
+
+    table = Table("assignment", "part", "model", "epochs", "measured", "published", "gap (points)",
+                  title="Reference runs (fixed seeds) vs the figures the course materials publish")
+    try:
+        labs = [find(lab)] if lab else list(load_all())
+        for assignment in labs:
+            found = ref.figures(ref.run_reference(assignment, data_dir), assignment)
+            for f in found:
+                gap = f.gap
+                gap_text = Text("—" if gap is None else f"{gap:+.2f}", style="red" if gap is not None and gap > 1 else "")
+                table.add_row(assignment.id, f.name, f.model.split(" ")[0], str(f.epochs),
+                              "—" if f.accuracy is None else f"{f.accuracy:.4f}",
+                              "—" if f.published is None else f"{f.published:.4f}", gap_text)
+            if write:
+                ref.write_figures(assignment, found)
+    except GraderError as exc:
+        _fail(exc)
+    Console().print(table)
+
+
+@app.command()
+def validate(
+    lab: str = typer.Argument(..., help="assignment id or folder"),
+    quick: bool = typer.Option(False, "--quick", help="cap training; accuracy parts are then not judged"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check an assignment's files and grade its reference solution, which must score full marks."""
+    from grader.grading import assignment as assignments
+    from grader.pipeline import Options, check_submission
+    from grader.grading.reference import reference_solution
+    from grader.feedback.report import render, to_json
+
+    try:
+        chosen = assignments.find(lab)
+        report = check_submission(reference_solution(chosen), Options(assignment=chosen, data_dir=data_dir,
+                                                                      quick=quick, lang="en"))
+    except GraderError as exc:
+        _fail(exc)
+    if json_out:
+        sys.stdout.write(to_json(report) + "\n")
+    else:
+        render(report, Console())
+        verdict = "valid: the reference solution passes every check" if report.passed else \
+            "INVALID: the reference solution does not pass every check"
+        Console().print(verdict, style="bold green" if report.passed else "bold red")
+    raise typer.Exit(0 if report.passed else 1)
+
+
+@app.command()
+def grade(
+    source: Path = typer.Argument(..., help="a folder of submissions (ID_NAME_*.zip) or one archive of them"),
+    assignment: str = typer.Option(..., "-a", "--assignment", help="assignment name"),
+    outdir: Path = typer.Option(Path("grades"), "-o", "--outdir", help="gradebook, feedback and exports go here"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="parallel submissions (default: what fits)"),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="tcp://HOST:PORT of a Dask scheduler"),
+    pattern: str = typer.Option(None, "--pattern", help="regex with (?P<id>...) and (?P<name>...) for file names"),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the run gets 4x)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
+    sandbox: str = typer.Option("auto", "--sandbox"),
+    lang: Optional[str] = typer.Option(None, "--lang"),
+) -> None:
+    """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
+    from grader.classroom import batch
+    from grader.grading.assignment import find
+    from grader.data import find_mnist
+    from grader.classroom.gradebook import Gradebook
+    from grader.feedback.html import render_html
+    from grader.feedback.report import to_markdown
+
+    try:
+        chosen = find(assignment)
+        data_path = find_mnist(data_dir)
+        candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN, outdir / ".incoming")
+    except GraderError as exc:
+        _fail(exc)
+    if not candidates:
+        _err.print(f"[bold red]error:[/] no submissions (.zip, .ipynb, .py) found in {source}")
+        raise typer.Exit(2)
+    book = Gradebook(outdir / "gradebook.sqlite")
+    feedback = outdir / "feedback"
+    feedback.mkdir(parents=True, exist_ok=True)
+    options = {"data_dir": str(data_path.parent), "timeout_s": timeout, "lang": _lang(lang),
+               "sandbox": _sandbox_mode(sandbox)}
+    keys = {c.student_id: batch.cache_key(c, chosen, options) for c in candidates}
+    tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
+    outcomes: list = []
+    progress, task = cli_batch.batch_progress(len(candidates))
+
+    def on_result(outcome) -> None:
+        c = outcome.candidate
+        if outcome.report is None:
+            tally["cached"] += 1
+        else:
+            book.record(c.student_id, c.name, str(c.path), c.sha256, chosen.id, keys[c.student_id], outcome.report,
+                        outcome.exit_code)
+            (feedback / f"{c.student_id}.md").write_text(to_markdown(outcome.report), encoding="utf-8")
+            (feedback / f"{c.student_id}.html").write_text(render_html(outcome.report, data_path, options["lang"]),
+                                                           encoding="utf-8")
+            tally[{0: "passed", 1: "failed"}.get(outcome.exit_code, "rejected")] += 1
+            outcomes.append(outcome)
+        progress.update(task, advance=1, description=" ".join(f"{k} {v}" for k, v in tally.items()))
+
+    with progress:
+        batch.run(candidates, chosen, options, jobs=jobs or batch.default_jobs(), scheduler=scheduler,
+                  is_cached=lambda c: book.cached(c.student_id, chosen.id, keys[c.student_id]), on_result=on_result)
+    _err.print("done: " + ", ".join(f"{k} {v}" for k, v in tally.items()), highlight=False)
+    cli_batch.batch_summary(book, chosen.id, outcomes, tally)
+    book.close()
+    if len(candidates) > 1:
+        cli_batch.similarity_report(candidates, chosen, outdir / "similarity.html", 5)
+
+
+@app.command()
+def similarity(
+    source: Path = typer.Argument(..., help="a folder of submissions (ID_NAME_*.zip) or one archive of them"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment", help="exclude this lab's starter and reference code"),
+    html: Path = typer.Option(Path("similarity.html"), "--html", help="side-by-side view of the matched regions"),
+    pattern: str = typer.Option(None, "--pattern"),
+    top: int = typer.Option(10, "--top", min=1),
+) -> None:
+    """Rank pairs of students by how much code they share (renames, comments and cell order do not hide it)."""
+    from grader.classroom import batch
+    from grader.grading.assignment import find
+
+    try:
+        chosen = find(assignment) if assignment else None
+        candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN)
+    except GraderError as exc:
+        _fail(exc)
+    cli_batch.similarity_report(candidates, chosen, html, top)
+
+
+@app.command("export")
+def export_cmd(
+    outdir: Path = typer.Argument(..., help="the folder `grader grade` wrote"),
+    fmt: str = typer.Option("csv", "--format", help="csv, json or gradescope"),
+) -> None:
+    """Export the gradebook: CSV (a column per check), JSON, or Gradescope results.json files."""
+    from grader.classroom.export import export
+
+    if not (outdir / "gradebook.sqlite").is_file():
+        _err.print(f"[bold red]error:[/] {outdir} holds no gradebook.sqlite (run `grader grade` first)")
+        raise typer.Exit(2)
+    if fmt not in ("csv", "json", "gradescope"):
+        raise typer.BadParameter("choose csv, json or gradescope", param_hint="--format")
+    written = export(outdir, fmt)
+    Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}",
+                    highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the grader's version."""
+    Console().print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err.print("interrupted")
+        sys.exit(130)

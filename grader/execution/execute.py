@@ -1,0 +1,31 @@
+"""Run the student's code in its own process and collect what happened, as a `Run`.
+
+The executor is a seam (like an HTTP transport): `NotebookExecutor` (notebook.py) drives a real
+Jupyter kernel through nbclient, `ScriptExecutor` (script.py) runs a module as `__main__`; tests
+may pass a fake. Both install `grader.inside.runtime` in the student process first and read its
+facts (`trace.read_facts`) afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from grader.execution.config import RunConfig
+from grader.execution.notebook import NotebookExecutor
+from grader.execution.script import ScriptExecutor
+from grader.models import Entry, Run
+
+__all__ = ["Executor", "RunConfig", "execute"]
+
+
+class Executor(Protocol):
+    def run(self, entry: Entry, config: RunConfig) -> Run: ...
+
+
+def execute(entry: Entry, config: RunConfig, executor: Executor | None = None,
+            progress: Callable[[str], None] | None = None) -> Run:
+    """Run `entry` with the executor that fits its kind (or the one given); `progress` hears what runs."""
+    if executor is None:
+        executor = NotebookExecutor(progress) if entry.kind == "notebook" else ScriptExecutor(progress)
+    config.out_dir.mkdir(parents=True, exist_ok=True)
+    return executor.run(entry, config)

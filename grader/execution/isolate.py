@@ -1,0 +1,156 @@
+"""What surrounds one student process: its environment, its sandboxed command, a cgroup, a watchdog.
+
+`Isolation` is entered around a run: it prepares the runtime copy and the IPC folder, makes a
+cgroup when it can, and wraps argv with the chosen sandbox. `Watchdog` kills the process tree
+when the run's deadline passes or its files outgrow the disk budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grader.execution.limits import make_cgroup, remove_cgroup
+from grader.execution.liveness import KernelLiveness, describe_tree
+from grader.models import ResourceLimits
+from grader.execution.sandbox import LIMITS_RECORD, prepare_runtime
+
+if TYPE_CHECKING:
+    from grader.execution.config import RunConfig
+
+_PASSED_ENV = ("PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "VIRTUAL_ENV",
+               "SYSTEMROOT", "TMPDIR", "HOME", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def student_env(config: RunConfig) -> dict[str, str]:
+    """A small environment: the user's tokens and settings are not passed to student code."""
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_ENV}
+    env.update(TF_CPP_MIN_LOG_LEVEL="2", PYTHONHASHSEED=str(config.seed), PYTHONUNBUFFERED="1",
+               MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1")
+    if config.threads:
+        env.update(OMP_NUM_THREADS=str(config.threads), TF_NUM_INTRAOP_THREADS=str(config.threads),
+                   TF_NUM_INTEROP_THREADS=str(config.threads))
+    # the student process must import grader.inside.runtime from this installation
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def write_runtime_config(config: RunConfig) -> Path:
+    path = config.out_dir / "runtime-config.json"
+    path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
+                                "seed": config.seed, "threads": config.threads,
+                                "quick": dict(config.quick) if config.quick else None,
+                                "predict_functions": list(config.predict_functions),
+                                "output_bytes": config.limits.output_kb * 1024}), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Isolation:
+    """What one run needs around the student process: the wrapped command, a cgroup, a watchdog."""
+
+    config: RunConfig
+    cwd: Path
+    cgroup: str | None = None
+
+    def __enter__(self) -> "Isolation":
+        prepare_runtime(self.config.workdir)
+        (self.config.workdir / "ipc").mkdir(exist_ok=True)
+        self.cgroup = make_cgroup(f"grader-{os.getpid()}-{id(self)}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        remove_cgroup(self.cgroup)
+
+    @property
+    def writable(self) -> list[Path]:
+        config = self.config
+        return [config.scratch or self.cwd, config.out_dir, config.workdir / "ipc"]
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        return self.config.sandbox.command(argv, workdir=self.config.workdir, writable=self.writable,
+                                           readable=[self.config.data_path], cwd=self.cwd,
+                                           limits=self.config.limits, cgroup=self.cgroup)
+
+    def limit_notes(self) -> tuple[str, ...]:
+        """What `grader.execution.limits` could not enforce for this run, for the report (nothing when all held)."""
+        try:
+            applied = json.loads((self.config.workdir / LIMITS_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return ()
+        return tuple(f"limits: {item}" for item in applied if isinstance(item, str) and "not limited" in item)
+
+    def disk_used(self) -> int:
+        total = 0
+        for root in (self.config.scratch or self.cwd, self.config.out_dir):
+            for dirpath, _, names in os.walk(root):
+                for name in names:
+                    try:
+                        total += os.lstat(os.path.join(dirpath, name)).st_size
+                    except OSError:
+                        continue
+        return total
+
+
+class Watchdog:
+    """Ends the run when its deadline passes, it writes more than its disk budget, or (once a
+    kernel is being watched) `KernelLiveness` finds the kernel wedged."""
+
+    TIME = "the run's time limit was reached"
+    DISK = "the run wrote more than its disk limit"
+    STALLED = "the kernel stopped responding"
+
+    def __init__(self, pid_of, deadline: float, isolation: Isolation, limits: ResourceLimits):
+        self.pid_of, self.deadline, self.isolation, self.limits = pid_of, deadline, isolation, limits
+        self.reason: str | None = None
+        self.kernel: KernelLiveness | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def watch(self, kernel: KernelLiveness) -> None:
+        """From now on, a wedged kernel ends the run."""
+        self.kernel = kernel.start()
+
+    def cancel(self) -> None:
+        self._stop.set()
+        if self.kernel is not None:
+            self.kernel.stop()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.5):
+            if time.monotonic() >= self.deadline:
+                self._fire(self.TIME)
+            elif self.isolation.disk_used() > self.limits.disk_mb * 2**20:
+                self._fire(f"{self.DISK} ({self.limits.disk_mb} MB)")
+            elif self.kernel is not None and (why := self.kernel.verdict()):
+                pid = self.pid_of()
+                state = describe_tree(pid) if pid else "exited"
+                self._fire(f"{self.STALLED} ({why}; its process {'is ' + state if state != 'exited' else 'had exited'})")
+
+    def _fire(self, reason: str) -> None:
+        self.reason = reason
+        self._stop.set()
+        pid = self.pid_of()
+        if pid:
+            kill_tree(pid)
+        remove_cgroup(self.isolation.cgroup)
+
+
+def kill_tree(pid: int) -> None:
+    try:
+        os.killpg(os.getpgid(pid), signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

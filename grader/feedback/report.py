@@ -1,0 +1,193 @@
+"""Render a `Report`: the JSON document (`to_json`) and the rich terminal view (`render`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from grader.grading.compare import comparison_dict, summarize
+from grader.models import Report, TracedModel
+
+_TEXT = {
+    "en": {"checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
+           "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
+           "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
+           "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
+           "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
+           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"},
+           "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
+           "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
+                    "Run without --quick for the grade."},
+    "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
+           "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
+           "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
+           "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
+           "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
+           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"},
+           "graded": "제출물 `{name}`: grader {version}으로 채점 ({secs:.0f}초).",
+           "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
+                    "점수는 --quick 없이 실행해야 나옵니다."},
+}
+_STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    compared = {c.model: comparison_dict(c, report.lang) for c in report.comparisons}
+    return {
+        "grader_version": report.grader_version,
+        "submission": report.submission,
+        "sha256": report.sha256,
+        "assignment": report.assignment,
+        "status": report.status,
+        "score": report.score,
+        "max_score": report.max_score,
+        "checks": [{"id": c.id, "title": c.title, "status": c.status, "score": c.score,
+                    "max_score": c.max_score, "message": c.message} for c in report.checks],
+        "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
+        "cells": [{"index": c.index, "status": c.status, "error": c.error, "hint": c.hint,
+                   "traceback": c.traceback} for c in report.cells if c.status != "ok"],
+        "messages": list(report.messages),
+        "duration_s": report.duration_s,
+        "quick": report.quick,
+        "lang": report.lang,
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+
+
+def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "model": model.name, "index": model.index, "method": model.method, "cell": model.cell,
+        "architecture": model.architecture(),
+        "layers": [{k: v for k, v in vars(layer).items() if v is not None} for layer in model.layers],
+        "params": model.params, "input_shape": model.input_shape, "output_shape": model.output_shape,
+        "optimizer": model.optimizer, "learning_rate": model.learning_rate, "loss": model.loss,
+        "epochs": model.epochs, "batch_size": model.batch_size, "steps": model.steps,
+        "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
+        "measure_note": model.measure_note, "reported_accuracy": model.reported_accuracy,
+        "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
+        "history": {k: list(v) for k, v in model.history.items()},
+        "confusion": [list(row) for row in model.confusion],
+        "misclassified": [list(m) for m in model.misclassified],
+        "reference": reference,  # the reference model it is compared with (compare.comparison_dict)
+    }
+
+
+def render(report: Report, console) -> None:
+    """Print the report with rich tables on `console` (a rich.console.Console)."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    t = _TEXT.get(report.lang, _TEXT["en"])
+    if report.status == "rejected":
+        console.print(Panel("\n".join(report.messages), title=t["rejected"], border_style="red"))
+        return
+    console.print(Text(f"{report.assignment}  ·  {report.submission}", style="bold"))
+    checks = Table(title=t["checks"], title_justify="left", show_lines=False, expand=True)
+    checks.add_column(t["check"], overflow="fold", ratio=3)
+    checks.add_column(t["status"], no_wrap=True)
+    checks.add_column(t["points"], justify="right", no_wrap=True)
+    checks.add_column(t["message"], overflow="fold", ratio=5)
+    for c in report.checks:
+        checks.add_row(c.title, Text(t["statuses"][c.status], style=_STATUS_STYLE[c.status]), f"{c.score:g}/{c.max_score:g}", c.message)
+    console.print(checks)
+
+    if report.runs:
+        runs = Table(title=t["runs"], title_justify="left", expand=True)
+        for name, kw in (("#", {"justify": "right"}), (t["model"], {"overflow": "fold"}),
+                         (t["arch"], {"overflow": "fold", "ratio": 4, "min_width": 24}),
+                         (t["params"], {"justify": "right"}), (t["opt"], {"overflow": "fold"}),
+                         (t["epochs"], {"justify": "right"}), (t["acc"], {"justify": "right"}),
+                         (t["you"], {"justify": "right"})):
+            runs.add_column(name, **kw)
+        for m in report.runs:
+            acc = f"{m.test_accuracy:.4f}" if m.test_accuracy is not None else Text("—", style="dim")
+            if m.trained_on_test:
+                acc = Text(f"{acc} (test set!)", style="red")
+            reported = f"{m.reported_accuracy:.4f}" if m.reported_accuracy is not None else ""
+            epochs = str(m.epochs) if m.method == "fit" else f"{m.steps} steps"
+            if m.capped.get("epochs"):
+                epochs += f" ({t['of']} {m.capped['epochs']})"
+            lr = f" {m.learning_rate:g}" if m.learning_rate else ""
+            where = f"{m.name}\n{t['cell']} {m.cell}" if m.cell is not None else m.name
+            runs.add_row(str(m.index + 1), where, m.architecture() or "—",
+                         f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
+        console.print(runs)
+        notes = [f"#{m.index + 1}: {m.measure_note}" for m in report.runs if m.measure_note]
+        notes += [f"#{c.model + 1} {summarize(c, report.lang)}" for c in report.comparisons]
+        for note in notes:
+            console.print(Text(note, style="dim"))
+    else:
+        console.print(Text(t["none"], style="yellow"))
+
+    failing = [c for c in report.cells if c.status != "ok"]
+    if failing:
+        console.print(Text(t["cells"], style="bold red"))
+        for c in failing:
+            body = Text()
+            tail = _tail(c.traceback, 8) if c.traceback else ""
+            if tail and c.error and tail.splitlines()[-1].strip() == c.error.strip():
+                tail = "\n".join(tail.splitlines()[:-1])  # the error line follows in red
+            if tail:
+                body.append(tail + "\n", style="dim")
+            body.append(c.error or c.status, style="red")
+            if c.hint:
+                body.append(f"\n{t['hint']}: {c.hint}", style="cyan")
+            first = (c.source.strip().splitlines() or [""])[0][:70]
+            console.print(Panel(body, title=f"{t['cell']} {c.index} [{c.status}]  {first}", title_align="left",
+                                border_style="red" if c.status == "error" else "yellow"))
+    if report.messages:
+        console.print(Text(t["notes"], style="bold"))
+        for message in report.messages:
+            console.print(Text(f"  • {message}", style="dim"))
+    if report.quick:
+        skipped = sum(c.status == "skipped" for c in report.checks)
+        console.print(Text(t["quick"].format(n=skipped), style="yellow"))
+    style = "bold green" if report.passed else "bold yellow"
+    console.print(Text(f"{t['total']}: {report.score:g} / {report.max_score:g}   ({report.duration_s:.0f} s)", style=style))
+
+
+def _tail(text: str, lines: int) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def to_markdown(doc: dict[str, Any]) -> str:
+    """The same report as `grader check`, as Markdown in the report's language, from its JSON document
+    (for feedback files)."""
+    t = _TEXT.get(doc.get("lang", "en"), _TEXT["en"])
+    lines = [f"# {doc.get('assignment') or 'Submission'}: {doc['score']:g} / {doc['max_score']:g}", "",
+             t["graded"].format(name=Path(doc["submission"]).name, version=doc["grader_version"],
+                                secs=doc.get("duration_s", 0)), ""]
+    if doc["status"] != "graded":
+        lines += [f"**{t['rejected']}:**", ""] + [f"- {m}" for m in doc["messages"]]
+        return "\n".join(lines) + "\n"
+    lines += [f"| {t['check']} | {t['status']} | {t['points']} | {t['message']} |", "|---|---|---|---|"]
+    for c in doc["checks"]:
+        lines.append(f"| {c['title']} | {t['statuses'].get(c['status'], c['status'])} | "
+                     f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
+    if doc["runs"]:
+        lines += ["", f"## {t['runs']}", "",
+                  f"| # | {t['model']} | {t['arch']} | {t['epochs']} | {t['acc']} |", "|---|---|---|---|---|"]
+        for r in doc["runs"]:
+            acc = "—" if r["test_accuracy"] is None else f"{r['test_accuracy']:.4f}"
+            lines.append(f"| {r['index'] + 1} | {r['model']} | {_cell(r['architecture'])} | {r['epochs']} | {acc} |")
+        lines += [""] + [f"- #{r['index'] + 1} {r['reference']['summary']}" for r in doc["runs"] if r.get("reference")]
+    failing = [c for c in doc["cells"] if c["status"] != "ok"]
+    if failing:
+        lines += ["", f"## {t['cells']}", ""]
+        for c in failing:
+            lines += [f"### {t['cell']} {c['index']} ({c['status']})", "", "```",
+                      (c.get("traceback") or c["error"] or "")[-1500:], "```"]
+            if c.get("hint"):
+                lines += ["", f"**{t['hint'].capitalize()}:** {c['hint']}"]
+    if doc["messages"]:
+        lines += ["", f"## {t['notes']}", ""] + [f"- {m}" for m in doc["messages"]]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")

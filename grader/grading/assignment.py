@@ -1,0 +1,151 @@
+"""Read declarative assignment folders: `assignment.toml`, optional `quiz.json`,
+`reference.json` and `checks.py` (extra check kinds, see `grader.checks.check`).
+
+Where assignments are found: `--assignments DIR`, `$GRADER_ASSIGNMENTS`, then the ones
+shipped with the grader (inside the installed package, or `assignments/` in a checkout).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from grader.grading.checks import REGISTRY
+from grader.errors import AssignmentError, AssignmentNotFound
+from grader.feedback.i18n import LANGS
+from grader.models import Assignment, CheckSpec, Limits, ResourceLimits
+
+_SPEC_KEYS = {"id", "title", "points", "kind"}
+
+
+def shipped_dirs() -> list[Path]:
+    package = Path(__file__).resolve().parents[1]
+    return [d for d in (package / "assignments", package.parent / "assignments") if d.is_dir()]
+
+
+def search_dirs(extra: Path | None = None) -> list[Path]:
+    dirs = [Path(extra)] if extra else []
+    if os.environ.get("GRADER_ASSIGNMENTS"):
+        dirs.append(Path(os.environ["GRADER_ASSIGNMENTS"]))
+    return dirs + shipped_dirs()
+
+
+def load_all(extra: Path | None = None) -> tuple[Assignment, ...]:
+    """Every assignment found, first occurrence of an id winning."""
+    found: dict[str, Assignment] = {}
+    for base in search_dirs(extra):
+        if (base / "assignment.toml").is_file():
+            folders = [base]
+        else:
+            folders = sorted(p for p in base.iterdir() if (p / "assignment.toml").is_file()) if base.is_dir() else []
+        for folder in folders:
+            assignment = load(folder)
+            found.setdefault(assignment.id, assignment)
+    return tuple(found.values())
+
+
+def find(name: str, extra: Path | None = None) -> Assignment:
+    path = Path(name)
+    if (path / "assignment.toml").is_file():
+        return load(path)
+    assignments = load_all(extra)
+    for assignment in assignments:
+        if assignment.id == name:
+            return assignment
+    names = tuple(a.id for a in assignments)
+    raise AssignmentNotFound(f"no assignment named {name!r}; available: {', '.join(names) or 'none'}", names)
+
+
+def load(folder: Path) -> Assignment:
+    """Parse and validate one assignment folder (AssignmentError on any mistake)."""
+    folder = Path(folder)
+    try:
+        data = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AssignmentError(f"{folder}/assignment.toml: {exc}") from None
+    if (folder / "checks.py").is_file():
+        _import_checks(folder / "checks.py")
+    quiz = _read_json(folder / "quiz.json")
+    reference = _read_json(folder / "reference.json")
+    checks = tuple(_check_spec(folder, raw, quiz) for raw in data.get("checks", []))
+    ids = [c.id for c in checks]
+    if len(set(ids)) != len(ids):
+        raise AssignmentError(f"{folder}: duplicate check ids")
+    limits = data.get("limits", {})
+    try:
+        return Assignment(
+            id=str(data["id"]),
+            title=str(data.get("title", data["id"])),
+            root=folder.resolve(),
+            entry_patterns=tuple(data.get("entry", ["*.ipynb", "*.py"])),
+            match_any=tuple(s.lower() for s in data.get("match_any", [])),
+            match_all=tuple(s.lower() for s in data.get("match_all", [])) + tuple(
+                "!" + s.lower() for s in data.get("match_none", [])),
+            dataset=str(data.get("dataset", "mnist")),
+            limits=Limits(cell_timeout_s=float(limits.get("cell_timeout_s", 900)),
+                          run_timeout_s=float(limits.get("run_timeout_s", 3600)),
+                          resources=_resources(folder, limits)),
+            checks=checks,
+            quiz=quiz,
+            reference=reference,
+        )
+    except KeyError as exc:
+        raise AssignmentError(f"{folder}/assignment.toml: missing {exc}") from None
+
+
+def _resources(folder: Path, table: dict[str, Any]) -> ResourceLimits:
+    known = {f.name for f in fields(ResourceLimits)}
+    unknown = set(table) - known - {"cell_timeout_s", "run_timeout_s"}
+    if unknown:
+        raise AssignmentError(f"{folder}: unknown limits {', '.join(sorted(unknown))}; known: "
+                              f"cell_timeout_s, run_timeout_s, {', '.join(sorted(known))}")
+    return ResourceLimits(**{k: int(v) for k, v in table.items() if k in known})
+
+
+def _check_spec(folder: Path, raw: dict[str, Any], quiz: dict[str, Any]) -> CheckSpec:
+    missing = _SPEC_KEYS - raw.keys()
+    if missing:
+        raise AssignmentError(f"{folder}: a check lacks {', '.join(sorted(missing))}")
+    if raw["kind"] not in REGISTRY:
+        raise AssignmentError(f"{folder}: check {raw['id']!r} has unknown kind {raw['kind']!r}; "
+                              f"known: {', '.join(sorted(REGISTRY))}")
+    params = {k: v for k, v in raw.items() if k not in _SPEC_KEYS and not k.startswith("title_")}
+    titles = {k.removeprefix("title_"): str(v) for k, v in raw.items() if k.startswith("title_")}
+    strange = set(titles) - set(LANGS)
+    if strange:
+        raise AssignmentError(f"{folder}: check {raw['id']!r} has a title in an unknown language "
+                              f"({', '.join('title_' + k for k in sorted(strange))}); known: "
+                              f"{', '.join('title_' + k for k in LANGS)}")
+    if raw["kind"] == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
+        raise AssignmentError(f"{folder}: check {raw['id']!r} asks question {params.get('question')!r}, "
+                              "which quiz.json has no key for")
+    return CheckSpec(id=str(raw["id"]), title=str(raw["title"]), points=float(raw["points"]),
+                     kind=str(raw["kind"]), params=params, titles=titles)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise AssignmentError(f"{path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise AssignmentError(f"{path}: expected a JSON object")
+    return data
+
+
+def _import_checks(path: Path) -> None:
+    """Import an assignment's own check kinds (trusted code shipped by the instructor)."""
+    name = f"grader_assignment_checks_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise AssignmentError(f"{path}: {type(exc).__name__}: {exc}") from None

@@ -1,0 +1,213 @@
+"""Check kinds, registered by name with `@check("kind")` (the function is returned unchanged).
+
+An assignment's `[[checks]]` entries name a kind; built-in kinds live here, and an
+assignment folder may add its own in a `checks.py` using the same decorator.
+A check function gets the `Evidence`, its `CheckSpec` and the `Assignment`, and returns
+an `Outcome`: the fraction of the points earned and a message for the student.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from grader.grading import quiz
+from grader.feedback.i18n import say
+from grader.models import Assignment, CheckSpec, CheckStatus, Run, TracedModel
+from grader.grading.rules import Criterion, accuracy_criterion, architecture_criteria
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the checks may look at: the measured run and the quiz answers found."""
+
+    run: Run
+    answers: Mapping[str, str]
+    quick: bool = False  # training was capped: accuracy cannot be judged
+    lang: str = "en"  # the language messages are worded in
+
+
+@dataclass(frozen=True)
+class Outcome:
+    fraction: float  # 0..1 of the check's points
+    message: str
+    status: CheckStatus | None = None  # default: passed iff fraction == 1
+
+
+CheckFn = Callable[[Evidence, CheckSpec, Assignment], Outcome]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check kind under `kind`; returns the function unchanged so it stays testable."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[kind] = fn
+        return fn
+
+    return register
+
+
+def threshold_of(spec: CheckSpec, assignment: Assignment) -> float | None:
+    """The accuracy a part asks for: a number, or derived from the recorded reference run."""
+    value = spec.params.get("min_accuracy")
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    facts = assignment.reference.get(str(value))
+    if not isinstance(facts, Mapping) or "accuracy" not in facts:
+        raise KeyError(f"no recorded reference accuracy for {value!r} (run `grader reference {assignment.id}`)")
+    return round(float(facts["accuracy"]) - float(spec.params.get("tolerance", facts.get("tolerance", 0.01))), 4)
+
+
+@check("run")
+def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """The best traced model against the part's architecture rules and accuracy threshold."""
+    lang = evidence.lang
+    dataset = spec.params.get("dataset", assignment.dataset)
+    models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
+    if not models:
+        return Outcome(0.0, say(lang, "no trained model was found: the grader only counts models that model.fit "
+                                      "(or a training loop with a Keras optimizer) actually trained"))
+    # capped training says nothing about the accuracy the full run reaches: judge it later
+    judged_later = evidence.quick and spec.params.get("min_accuracy") is not None
+    threshold = None if judged_later else threshold_of(spec, assignment)
+    weight = float(spec.params.get("accuracy_weight", 0.5)) if threshold is not None else 0.0
+    best: tuple[float, float, TracedModel, list[Criterion]] | None = None
+    for model in models:
+        arch = architecture_criteria(model, spec.params, lang)
+        acc = [accuracy_criterion(model, threshold, lang)] if threshold is not None else []
+        fraction = _blend(arch, acc, weight)
+        key = (round(fraction, 6), model.test_accuracy or 0.0)
+        if best is None or key >= (best[0], best[1]):  # ties go to the later model
+            best = (key[0], key[1], model, arch + acc)
+    fraction, _, model, criteria = best
+    where = (say(lang, "model #{n} `{name}` (cell {cell})", n=model.index + 1, name=model.name, cell=model.cell)
+             if model.cell is not None else say(lang, "model #{n} `{name}`", n=model.index + 1, name=model.name))
+    failed = [c.message for c in criteria if not c.ok]
+    if not failed:
+        if judged_later:
+            return Outcome(0.0, say(lang, "{where}: architecture matches; accuracy not judged in --quick mode "
+                                          "(training was capped): run the full check", where=where), status="skipped")
+        passed = [c.message for c in criteria if c.name == "accuracy"]
+        return Outcome(1.0, say(lang, "{where}: {details}", where=where,
+                                details="; ".join(passed) or say(lang, "matches")))
+    return Outcome(min(1.0, fraction), say(lang, "closest is {where}: {failed}", where=where, failed="; ".join(failed)))
+
+
+def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:
+    """Architecture rules share (1 - weight) equally; the accuracy criterion carries `weight`, scaled
+    by how far the model is the part's model (another model's accuracy is no evidence for this part)."""
+    arch_part = sum(c.ok for c in arch) / len(arch) if arch else None
+    acc_part = acc[0].credit if acc else None
+    if arch_part is None:
+        return 1.0 if acc_part is None else acc_part
+    if acc_part is None:
+        return arch_part
+    return (1.0 - weight) * arch_part + weight * acc_part * arch_part
+
+
+@check("compare")
+def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """Two runs the way the notes compare them: `a` (baseline) and `b`, e.g. sigmoid vs ReLU.
+
+    `expect`: "b_better_accuracy" (b's measured accuracy > a's + margin) or "b_lower_loss"
+    (b's last training loss < a's). `same_shape` asks for equal hidden layer widths.
+    """
+    lang = evidence.lang
+    a_rules, b_rules = spec.params["a"], spec.params["b"]
+    a_label, b_label = spec.params.get("a_label", "a"), spec.params.get("b_label", "b")
+    dataset = spec.params.get("dataset", assignment.dataset)
+    models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
+    a_side = [m for m in models if all(c.ok for c in architecture_criteria(m, a_rules))]
+    b_side = [m for m in models if all(c.ok for c in architecture_criteria(m, b_rules))]
+    missing = [label for label, side in ((a_label, a_side), (b_label, b_side)) if not side]
+    if missing:
+        return Outcome(0.0, say(lang, "nothing to compare: no run found for {missing}",
+                                missing=", ".join(f"'{m}'" for m in missing)))
+    pairs = [(a, b) for a in a_side for b in b_side if a is not b
+             and (not spec.params.get("same_shape") or _widths(a) == _widths(b))]
+    if not pairs:
+        return Outcome(0.25, say(lang, "the {a} and {b} runs differ in shape; the notes compare nets of the same shape",
+                                 a=a_label, b=b_label))
+    if evidence.quick and any(m.capped for pair in pairs for m in pair):
+        return Outcome(0.0, say(lang, "{a} and {b} runs found; their comparison is not judged in --quick mode",
+                                a=a_label, b=b_label), status="skipped")
+    expect, margin = spec.params.get("expect", "b_better_accuracy"), float(spec.params.get("margin", 0.0))
+    judged = [(a, b, _compare(a, b, expect, margin, lang)) for a, b in pairs]
+    a, b, (ok, detail) = max(judged, key=lambda j: (j[2][0], j[1].index))
+    text = say(lang, "{a} #{i} vs {b} #{j}: {detail}", a=a_label, i=a.index + 1, b=b_label, j=b.index + 1, detail=detail)
+    return Outcome(1.0 if ok else 0.5, text)
+
+
+def _widths(model: TracedModel) -> tuple:
+    from grader.grading.rules import blocks_of
+
+    return tuple(b.units for b in blocks_of(model.layers)[:-1])
+
+
+def _compare(a: TracedModel, b: TracedModel, expect: str, margin: float, lang: str) -> tuple[bool, str]:
+    if expect == "b_lower_loss":
+        la, lb = (m.history.get("loss", (None,))[-1] for m in (a, b))
+        if la is None or lb is None:
+            return False, say(lang, "no training loss recorded to compare")
+        return lb < la - margin, say(lang, "last training loss {a:.4f} vs {b:.4f}", a=la, b=lb)
+    if a.test_accuracy is None or b.test_accuracy is None:
+        return False, say(lang, "accuracy could not be measured for both")
+    return b.test_accuracy > a.test_accuracy + margin, say(lang, "measured test accuracy {a:.4f} vs {b:.4f}",
+                                                           a=a.test_accuracy, b=b.test_accuracy)
+
+
+@check("save_load")
+def save_load_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """A trained model saved with model.save(...) and read back with load_model(...)."""
+    run, lang = evidence.run, evidence.lang
+    both = sorted(set(run.saves) & set(run.loads))
+    if both:
+        return Outcome(1.0, say(lang, "saved and loaded back: {files}", files=", ".join(both)))
+    if run.saves:
+        return Outcome(0.5, say(lang, "saved {files} but never loaded it back with load_model",
+                                files=", ".join(sorted(set(run.saves)))))
+    return Outcome(0.0, say(lang, "no model.save(...) call ran"))
+
+
+@check("function")
+def function_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    """Raw tf.Variable code: the named prediction function, called by the grader on the truth table."""
+    names, lang = spec.params.get("functions", []), evidence.lang
+    found = [m for m in evidence.run.models if m.function in names]
+    if not found:
+        return Outcome(0.0, say(lang, "no function named {names} was found after the run", names=" or ".join(names)))
+    threshold = float(spec.params.get("min_accuracy", 1.0))
+    best = max(found, key=lambda m: m.test_accuracy or 0.0)
+    if best.test_accuracy is None:
+        return Outcome(0.0, best.measure_note or say(lang, "{fn}() could not be called", fn=best.function))
+    ok = best.test_accuracy >= threshold
+    detail = say(lang, "{fn}() on the XOR truth table: accuracy {acc:.2f}", fn=best.function, acc=best.test_accuracy)
+    if not best.steps:
+        return Outcome(0.0, detail + say(lang, ", but no optimizer step updated its variables"))
+    return Outcome(1.0 if ok else 0.3, detail + ("" if ok else say(lang, " < {threshold:.2f}", threshold=threshold)))
+
+
+@check("quiz")
+def quiz_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    qid = str(spec.params["question"])
+    key = {"salt": assignment.quiz.get("salt", ""), "questions": {qid: assignment.quiz["questions"][qid]}}
+    (result,) = quiz.grade({qid: evidence.answers[qid]} if qid in evidence.answers else {}, key)
+    if not result.answered:
+        return Outcome(0.0, say(evidence.lang, "no answer found for question {q} (write it under a '# Quiz' heading)",
+                                q=qid))
+    answer = " ".join(evidence.answers[qid].split())[:60]
+    if result.correct:
+        return Outcome(1.0, say(evidence.lang, "'{answer}' is correct", answer=answer))
+    return Outcome(0.0, say(evidence.lang, "'{answer}' is not correct", answer=answer))
+
+
+@check("no_errors")
+def no_errors_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
+    failing = evidence.run.failing_cells
+    if not failing:
+        return Outcome(1.0, say(evidence.lang, "every cell ran without an error"))
+    listed = ", ".join(str(c.index) for c in failing[:8])
+    return Outcome(0.0, say(evidence.lang, "{n} cell(s) failed: {cells}", n=len(failing), cells=listed))

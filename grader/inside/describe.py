@@ -1,0 +1,202 @@
+"""Describe a live Keras model: its layers, its inputs, its name in the student's code.
+
+Pure inspection: nothing here patches anything, so the clean measuring process uses it too
+(`flat_layers`, `describe_layer` on a loaded model).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from typing import Any
+
+from . import state
+
+
+def describe(model, record: dict[str, Any], sample) -> None:
+    record["layers"] = [describe_layer(layer) for layer in flat_layers(model)]
+    record["params"] = int(model.count_params())
+    record["class"] = type(model).__name__
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and record.get("method") == "fit":
+        record["optimizer"] = type(optimizer).__name__
+        record["learning_rate"] = learning_rate(optimizer)
+    loss = getattr(model, "loss", None)
+    record["loss"] = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__ if loss else None)
+    if sample is not None:
+        import numpy as np
+
+        sample = np.asarray(sample, dtype="float64")
+        record["input_shape"] = [None, *sample.shape[1:]]
+        features = int(np.prod(sample.shape[1:]))
+        record["dataset"] = {784: "mnist", 2: "xor"}.get(features, "unknown")
+        low, high = float(sample.min()), float(sample.max())
+        record["transform"] = {"scale": (high - low) / 255.0 if high > low else 1.0, "offset": low,
+                               "input_shape": list(sample.shape[1:])}
+        if record["dataset"] == "mnist":
+            record["trained_on"] = which_split(sample, record["transform"])
+    try:
+        record["output_shape"] = list(model.output_shape)
+    except Exception:
+        record.setdefault("output_shape", None)
+    if record.get("dataset") is None:
+        record["dataset"] = guess_dataset(model)
+
+
+def flat_layers(model) -> list:
+    """Leaf layers in order; nested models (a Sequential inside a subclassed Model) are opened."""
+    layers = []
+    for layer in getattr(model, "layers", []):
+        if getattr(layer, "layers", None):
+            layers.extend(flat_layers(layer))
+        else:
+            layers.append(layer)
+    return layers
+
+
+def describe_layer(layer) -> dict[str, Any]:
+    info: dict[str, Any] = {"kind": type(layer).__name__}
+    units = getattr(layer, "units", None)
+    if isinstance(units, int):
+        info["units"] = units
+    activation = getattr(layer, "activation", None)
+    if callable(activation):
+        info["activation"] = getattr(activation, "__name__", type(activation).__name__)
+    elif isinstance(activation, str):
+        info["activation"] = activation
+    if type(layer).__name__ == "ReLU":
+        info["activation"] = "relu"
+    init = getattr(layer, "kernel_initializer", None)
+    if init is not None:
+        info["initializer"] = type(init).__name__
+    rate = getattr(layer, "rate", None)
+    if isinstance(rate, (int, float)):
+        info["rate"] = float(rate)
+    try:
+        shape = list(layer.output.shape)
+        info["output_shape"] = [None, *shape[1:]]  # a subclassed model's layers know the batch size too
+    except Exception:
+        pass
+    return info
+
+
+def is_portable(model) -> bool:
+    objects = [model, *all_layers(model)]
+    return all(type(o).__module__.startswith("keras.") for o in objects)
+
+
+def all_layers(model) -> list:
+    found = []
+    for layer in getattr(model, "layers", []):
+        found.append(layer)
+        found.extend(all_layers(layer))
+    return found
+
+
+def owner_of(variables):
+    """The outermost Keras model holding exactly these trainable variables, if any."""
+    import keras
+
+    wanted = {id(v) for v in variables}
+    candidates = []
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, keras.Model) and wanted <= {id(v) for v in obj.variables}:
+                candidates.append(obj)
+        except Exception:
+            continue
+    inner = {id(layer) for c in candidates for layer in all_layers(c)}
+    # a built Sequential keeps a Functional twin of itself (`_functional`): the same variables, but
+    # not a model the student made; which of the two gc lists first is chance
+    inner |= {id(twin) for c in candidates for m in (c, *all_layers(c))
+              if (twin := getattr(m, "_functional", None)) is not None and twin is not m}
+    outer = [c for c in candidates if id(c) not in inner]
+    if not outer:
+        return None
+    # should another internal Functional copy slip through, the student's own class still wins the tie
+    model = min(outer, key=lambda m: (len(m.variables), type(m).__name__ == "Functional"))
+    state.current.objects[id(model)] = model
+    return model
+
+
+def sample_inputs(x):
+    """Up to state.SAMPLE_ROWS rows of the training inputs, as NumPy, whatever form they came in."""
+    import numpy as np
+
+    try:
+        if is_dataset(x):
+            batch = next(iter(x.take(1)))
+            x = batch[0] if isinstance(batch, (tuple, list)) else batch
+        if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
+            x = x.numpy()
+        if isinstance(x, (np.ndarray, list)):
+            x = np.asarray(x)
+            step = max(1, len(x) // state.SAMPLE_ROWS)
+            return x[::step][:state.SAMPLE_ROWS]
+    except Exception as exc:
+        state.current.notes.append(f"could not sample training inputs: {exc!r}")
+    return None
+
+
+def which_split(sample, transform) -> str:
+    """'train', 'test' or 'other': where most of the sampled training images come from."""
+    import numpy as np
+
+    rows = state.current.image_rows()
+    raw = np.rint((sample.reshape(len(sample), -1) - transform["offset"]) / (transform["scale"] or 1.0))
+    raw = np.clip(raw, 0, 255).astype("uint8")
+    counts = {"train": 0, "test": 0, "other": 0}
+    for row in raw:
+        counts[rows.get(row.tobytes(), "other")] += 1
+    return max(counts, key=counts.get)
+
+
+def is_dataset(x) -> bool:
+    return type(x).__name__.endswith("Dataset") or hasattr(x, "element_spec")
+
+
+def guess_dataset(model) -> str:
+    try:
+        features = 1
+        for d in model.input_shape[1:]:
+            features *= int(d)
+        return {784: "mnist", 2: "xor"}.get(features, "unknown")
+    except Exception:
+        return "unknown"
+
+
+def name_of(model) -> str:
+    """The student's name for the model: `model`, `tf.model`, `network`..."""
+    frame = sys._getframe(0)
+    for _ in range(12):
+        frame = frame.f_back
+        if frame is None:
+            break
+        for name, value in frame.f_globals.items():
+            if value is model and not name.startswith("_"):
+                return name
+        tf_module = frame.f_globals.get("tf")
+        if tf_module is not None and getattr(tf_module, "model", None) is model:
+            return "tf.model"
+    return type(model).__name__
+
+
+def learning_rate(optimizer) -> float | None:
+    try:
+        return float(optimizer.learning_rate.numpy())
+    except Exception:
+        try:
+            return float(optimizer.learning_rate)
+        except Exception:
+            return None
+
+
+def floats(values) -> list:
+    try:
+        return [float(v) for v in values]
+    except TypeError:
+        return [float(values)]
+
+
+def numpy(outputs):
+    return outputs.numpy() if hasattr(outputs, "numpy") else outputs

@@ -1,0 +1,169 @@
+"""Runs inside the student's process: serves data, seeds, and traces every training run.
+
+`install(config_path)` is executed before the student's first cell (or module line);
+`finalize()` after the last one; `python -m grader.inside.runtime CONFIG SCRIPT` runs a module.
+Facts are written as JSON (`facts.py`) after every training run, so work done before a crash or
+a limit still counts. Nothing here may break the student's code: tracing errors are recorded,
+never raised. Imports nothing of the grader outside this folder.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from . import state, tracing
+
+
+def install(config_path: str) -> None:
+    """Prepare the student process: seeds, threads, offline MNIST, tracers."""
+    config = json.loads(Path(config_path).read_text(encoding="utf-8"))
+    state.current = state.State(config)
+    state.current.out_dir.mkdir(parents=True, exist_ok=True)
+    _count_cells()
+    if config.get("output_bytes"):
+        budget = _Budget(int(config["output_bytes"]))
+        sys.stdout, sys.stderr = _CappedStream(sys.stdout, budget), _CappedStream(sys.stderr, budget)
+    seed = int(config.get("seed", 0))
+    random.seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed)
+    except ImportError:
+        pass
+    try:
+        import keras
+        import tensorflow as tf
+    except ImportError as exc:  # the report will show the student's own import error
+        state.current.notes.append(f"TensorFlow unavailable: {exc}")
+        state.current.write()
+        return
+    threads = int(config.get("threads", 0))
+    if threads > 0:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(max(1, threads))
+    keras.utils.set_random_seed(seed)
+    try:  # same submission, same grade: deterministic kernels where TensorFlow has them
+        tf.config.experimental.enable_op_determinism()
+    except Exception as exc:
+        state.current.notes.append(f"op determinism unavailable: {exc!r}")
+    _serve_mnist(keras)
+    tracing.patch_training(keras, tf)
+    tracing.patch_saving(keras)
+    state.current.write()
+
+
+class _Budget:
+    def __init__(self, size: int):
+        self.left = size
+        self.noted = False
+
+
+class _CappedStream:
+    """sys.stdout/sys.stderr that stop passing text on once the run's output budget is spent
+    (a flood of prints costs nothing then; the grader caps what reaches it independently)."""
+
+    def __init__(self, stream, budget: _Budget):
+        self._stream, self._budget = stream, budget
+
+    def write(self, text):
+        budget = self._budget
+        if budget.left <= 0:
+            if not budget.noted:
+                budget.noted = True
+                self._stream.write("\n[grader: output truncated here]\n")
+            return len(text)
+        budget.left -= len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def finalize(namespace: dict[str, Any] | None = None) -> None:
+    """Describe and save the models trained by custom loops, call the assignment's named
+    prediction functions on the truth table; write the facts."""
+    if state.current is None:
+        return
+    for loop in list(state.current.loops.values()):
+        try:
+            tracing.record_loop(loop)
+        except Exception as exc:  # never fail the student's run because tracing failed
+            state.current.notes.append(f"could not describe a custom training loop: {exc!r}")
+    for name in state.current.config.get("predict_functions") or []:
+        state.guard(tracing.record_function, name, namespace or {})
+    state.current.write()
+
+
+def _serve_mnist(keras) -> None:
+    """Make every `load_data()` spelling return the grader's verified copy, offline."""
+    import keras.src.datasets.mnist as mnist_module
+    import keras.src.utils.file_utils as file_utils
+
+    original = file_utils.get_file
+
+    def get_file(fname=None, origin=None, *args, **kwargs):
+        if str(origin or "").endswith("mnist.npz") or str(fname or "").endswith("mnist.npz"):
+            return str(state.current.data_path)
+        return original(fname, origin, *args, **kwargs)
+
+    mnist_module.get_file = get_file
+    file_utils.get_file = get_file
+    keras.utils.get_file = get_file
+
+
+def _count_cells() -> None:
+    """Number the cells the executor sends after the setup cell 1, 2, ... ourselves: IPython's own
+    execution_count is the running cell's in IPython 8 but one ahead of it in IPython 9."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return
+    if shell is not None:
+        shell.events.register("pre_run_cell", _next_cell)
+
+
+def _next_cell(info=None) -> None:
+    state.current.cell_position += 1
+
+
+def run_script(config_path: str, script: str) -> int:
+    """Run a student module as `__main__` with tracing installed; record it as one cell."""
+    import types
+
+    install(config_path)
+    source = Path(script).read_text(encoding="utf-8", errors="replace")
+    cell: dict[str, Any] = {"index": 0, "status": "ok", "source": source}
+    sys.argv = [script]
+    module = types.ModuleType("__main__")
+    module.__file__ = script
+    sys.modules["__main__"] = module  # the module's globals outlive an exception, for finalize()
+    namespace = module.__dict__
+    try:
+        exec(compile(source, script, "exec"), namespace)
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            cell.update(status="error", error=f"SystemExit: {exc.code}")
+    except BaseException as exc:  # the student's failure is data, not our crash
+        cell.update(status="error", error=f"{type(exc).__name__}: {exc}"[:500],
+                    traceback=_student_traceback(exc, script))
+    state.current.cells.append(cell)
+    finalize(namespace)
+    return 0
+
+
+def _student_traceback(exc: BaseException, script: str) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == script]
+    lines = traceback.format_list(frames[-5:]) + traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)[-3000:]
+
+
+if __name__ == "__main__":
+    sys.exit(run_script(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,78 @@
+"""The runtime's state in the student process: what it has traced so far, and how it is written.
+
+`current` is set by `runtime.install` and read by the tracing hooks at call time. Every write
+replaces `facts.json` atomically, so work done before a crash or a limit still counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .facts import FACTS_FILE, FACTS_VERSION, FactsDocument
+
+current: "State | None" = None
+SAMPLE_ROWS = 256  # training inputs kept per model, to learn their scaling and shape
+
+
+class State:
+    def __init__(self, config: dict[str, Any]):
+        self.config = config
+        self.out_dir = Path(config["out_dir"])
+        self.data_path = config.get("data_path")
+        self.records: list[dict[str, Any]] = []
+        self.by_model: dict[int, dict[str, Any]] = {}  # id(model) -> record
+        self.objects: dict[int, Any] = {}  # id(model) -> model, kept alive so overwritten models still count
+        self.loops: dict[tuple, dict[str, Any]] = {}  # custom loops by (optimizer, variables)
+        self.cells: list[dict[str, Any]] = []
+        self.original_save = None
+        self.saves: list[dict[str, Any]] = []
+        self.loads: list[dict[str, Any]] = []
+        self.call_samples: dict[int, Any] = {}  # id(model) -> first training batch it was called on
+        self.notes: list[str] = []
+        self.in_fit = 0
+        self.cell_position = 0  # the executor's cells after the setup cell, counted by runtime._next_cell
+        self.quick: dict[str, Any] | None = config.get("quick")  # {"max_epochs", "max_samples"} or None
+        self._image_rows: dict[bytes, str] | None = None
+
+    def write(self) -> None:
+        document: FactsDocument = {"version": FACTS_VERSION, "models": self.records, "cells": self.cells,
+                                   "notes": self.notes[-50:], "saves": self.saves[-100:], "loads": self.loads[-100:]}
+        tmp = self.out_dir / (FACTS_FILE + ".tmp")
+        tmp.write_text(json.dumps(document, default=jsonable), encoding="utf-8")
+        os.replace(tmp, self.out_dir / FACTS_FILE)
+
+    def image_rows(self) -> dict[bytes, str]:
+        """Raw MNIST rows -> "train"/"test", to tell what the student trained on."""
+        if self._image_rows is None:
+            import numpy as np
+
+            rows: dict[bytes, str] = {}
+            with np.load(self.data_path, allow_pickle=False) as f:
+                for split in ("train", "test"):
+                    for row in f[f"x_{split}"].reshape(-1, 784):
+                        rows.setdefault(row.tobytes(), split)
+            self._image_rows = rows
+        return self._image_rows
+
+
+def guard(fn, *args) -> None:
+    try:
+        fn(*args)
+    except Exception as exc:
+        current.notes.append(f"tracing error in {fn.__name__}: {exc!r}")
+
+
+def jsonable(obj):
+    if hasattr(obj, "item"):
+        return obj.item()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    return str(obj)
+
+
+def cell_number() -> int | None:
+    """The position of the running cell in the executor's notebook (None outside a kernel)."""
+    return current.cell_position or None
