@@ -55,7 +55,9 @@ QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
 
 def check_submission(source: Path, options: Options, executor: Executor | None = None) -> Report:
     started = time.monotonic()
-    data_path = find_mnist(options.data_dir)  # before any work: a missing dataset is the user's to fix
+    # before any work: a missing dataset is the user's to fix (an executor that replays recorded runs
+    # reads no data, so unit tests need no 55 MB file)
+    data_path = find_mnist(options.data_dir) if getattr(executor, "needs_dataset", True) else Path(os.devnull)
     sandbox = choose(options.sandbox)  # strict without bubblewrap stops here, before running anything
     workdir = Path(tempfile.mkdtemp(prefix="grader-")) if options.keep_dir is None else Path(options.keep_dir)
     try:

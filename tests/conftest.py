@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,32 @@ def _mnist_dir() -> Path | None:
     return None
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:  # a full-length run needs everything a kernel test needs
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.kernel)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tier_stays_light(request):
+    """The unit tier imports no TensorFlow and reads no MNIST: a test that does belongs to the kernel tier."""
+    light = request.node.get_closest_marker("kernel") is None
+    if light and "mnist_dir" in request.fixturenames:
+        pytest.fail("a unit test asked for the MNIST file: mark it `kernel` or record the data it needs")
+    yield
+    if light:
+        heavy = sorted(m for m in ("tensorflow", "keras") if m in sys.modules)
+        assert not heavy, f"a unit test imported {heavy}: mark it `kernel`"
+
+
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     found = _mnist_dir()
     if found is None:
         pytest.fail("MNIST not found: set GRADER_DATA_DIR to the folder holding the course's mnist.npz")
     return found
+
+
 
 
 def dense(units, activation="relu", init="GlorotUniform"):

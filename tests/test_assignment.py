@@ -1,7 +1,11 @@
+import shutil
+from pathlib import Path
+
 import pytest
 
 from grader.grading.assignment import find, load, load_all
 from grader.errors import AssignmentError, AssignmentNotFound
+from grader.grading.schema import BUILTIN_CHECKS, RULE_NAMES
 
 
 def test_shipped_assignments_load_with_their_keys_and_reference_figures():
@@ -25,7 +29,7 @@ def test_unknown_name_lists_the_available_ones():
 
 @pytest.mark.parametrize("toml, words", [
     ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\npoints = 1\nkind = "nope"\n', "unknown kind"),
-    ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\nkind = "run"\n', "lacks points"),
+    ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\nkind = "run"\n', "missing key 'points'"),
     ('id = "x"\n[[checks]]\nid = "q"\ntitle = "Q"\npoints = 1\nkind = "quiz"\nquestion = "1"\n', "no key"),
     ('id = = "x"', "assignment.toml"),
     ('id = "x"\n[[checks]]\nid = "a"\ntitle = "A"\ntitle_kr = "가"\npoints = 1\nkind = "run"\n', "title_kr"),
@@ -35,6 +39,53 @@ def test_authoring_mistakes_are_clear(tmp_path, toml, words):
     with pytest.raises(AssignmentError) as info:
         load(tmp_path)
     assert words in str(info.value)
+
+
+def shipped_copy(tmp_path, lab: str, old: str, new: str):
+    folder = tmp_path / lab
+    shutil.copytree(find(lab).root, folder)
+    toml = (folder / "assignment.toml").read_text()
+    assert old in toml
+    (folder / "assignment.toml").write_text(toml.replace(old, new, 1))
+    return folder
+
+
+def test_a_misspelled_rule_names_the_file_the_check_the_key_and_the_valid_name(tmp_path):
+    folder = shipped_copy(tmp_path, "lab10-relu", 'hidden_activation = "relu"', 'hidden_activaton = "relu"')
+    with pytest.raises(AssignmentError) as info:
+        load(folder)
+    message = str(info.value)
+    assert "assignment.toml" in message and "check 'relu'" in message
+    assert "unknown key 'hidden_activaton'" in message and "did you mean 'hidden_activation'" in message
+
+
+@pytest.mark.parametrize("lab, old, new, words", [
+    ("lab09-xor", "[limits]", "[limits]\nstal_s = 10", ["'limits.stal_s'", "'stall_s'"]),
+    ("lab09-xor", 'match_none = ["mnist"]', 'match_nome = ["mnist"]', ["'match_nome'", "'match_none'"]),
+    ("lab09-xor", 'b = { hidden_activation = "relu"', 'b = { hiden_activation = "relu"',
+     ["'b.hiden_activation'", "'hidden_activation'"]),
+    ("lab09-xor", 'kind = "function"', 'kind = "functoin"', ["unknown kind 'functoin'", "'function'"]),
+    ("lab10-deep", 'dropout = "none"', 'dropout = "never"', ["'dropout'", "after_every_hidden"]),
+])
+def test_every_kind_of_typo_is_an_authoring_error_with_a_suggestion(tmp_path, lab, old, new, words):
+    with pytest.raises(AssignmentError) as info:
+        load(shipped_copy(tmp_path, lab, old, new))
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_the_rule_names_live_in_the_schema_and_the_readme_lists_them():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "hidden_activation" in RULE_NAMES and "min_epochs" in RULE_NAMES
+    for name in RULE_NAMES:
+        assert f"`{name}`" in readme, f"README does not list rule {name}"
+
+
+def test_every_built_in_kind_has_a_schema():
+    from grader.grading.checks import REGISTRY
+
+    builtin = {kind for kind, fn in REGISTRY.items() if fn.__module__ == "grader.grading.checks"}
+    assert builtin == set(BUILTIN_CHECKS)
 
 
 def test_every_shipped_check_has_a_korean_title_and_reports_use_it():

@@ -16,6 +16,8 @@ import pytest
 from test_cli import grader
 from test_hostile import PRELUDE
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 CLASS = {
     "202300001_김철수": PRELUDE,
     "202300002_이영희": PRELUDE.replace("Dense(8,", "Dense(16,"),

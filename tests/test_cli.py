@@ -7,6 +7,9 @@ import shutil
 import subprocess
 import sys
 import zipfile
+import pytest
+
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
 
 
 

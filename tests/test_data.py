@@ -4,6 +4,8 @@ import pytest
 from grader.data import find_mnist, import_mnist, verify_mnist
 from grader.errors import DatasetError
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 
 def test_course_copy_verifies_and_imports(mnist_dir, tmp_path):
     verify_mnist(mnist_dir / "mnist.npz")

@@ -7,6 +7,8 @@ import pytest
 from conftest import ASSETS, ROOT
 from test_cli import grader
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 
 def check_json(path, *args, mnist_dir):
     result = grader("check", str(path), "--json", "--data-dir", str(mnist_dir), *args)

@@ -16,6 +16,8 @@ from test_cli import grader
 
 from grader.execution.sandbox import bubblewrap_works
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 PRELUDE = '''# xor
 import os, sys, numpy as np, tensorflow as tf
 x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "float32")

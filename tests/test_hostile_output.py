@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 MARKER = "FORGED-REPORT-7f3a"
 FAKE = json.dumps({"grader_version": "9.9.9", "status": "graded", "score": 100, "marker": MARKER})
 TRAIN = '''# xor

@@ -11,6 +11,8 @@ from test_cli import grader
 
 from grader.feedback.html import render_html
 
+pytestmark = pytest.mark.kernel  # real kernels, TensorFlow or the installed command
+
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"

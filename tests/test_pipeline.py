@@ -18,6 +18,8 @@ QUIZ = "# Quiz\n1. q\n * 박지성(O), 손흥민(O), 안정환\n2. q\n * Stochas
 class FakeExecutor:
     """Stands in for the kernel: returns a recorded run for whatever entry it is given."""
 
+    needs_dataset = False  # recorded facts: no MNIST file is read
+
     def __init__(self, models, cells=(), markdown=(QUIZ,)):
         self.models, self.cells, self.markdown = models, cells, markdown
         self.seen: list[Entry] = []
@@ -49,10 +51,10 @@ def reference_quality_models():
     return [relu, he, drop, deep]
 
 
-def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
+def test_reference_quality_run_gets_full_marks(tmp_path):
     fake = FakeExecutor(reference_quality_models(),
                         cells=[CellResult(3, "error", "tf.config...", error="RuntimeError: Visible devices")])
-    report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
+    report = check_submission(notebook_zip(tmp_path), Options(), executor=fake)
     assert fake.seen[0].relpath == "Mnist_DNN_TF2.ipynb"
     assert report.assignment == "lab10-mnist" and report.status == "graded"
     assert report.score == report.max_score == 13 and report.exit_code == 0, report.checks
@@ -67,26 +69,46 @@ def test_reference_quality_run_gets_full_marks(tmp_path, mnist_dir):
     assert doc["runs"][2]["reference"]["history"]["loss"], "the reference's curve travels with the report"
 
 
-def test_printed_accuracy_without_training_earns_no_accuracy_points(tmp_path, mnist_dir):
+def test_printed_accuracy_without_training_earns_no_accuracy_points(tmp_path):
     fake = FakeExecutor([], markdown=())
-    report = check_submission(notebook_zip(tmp_path), Options(data_dir=mnist_dir), executor=fake)
+    report = check_submission(notebook_zip(tmp_path), Options(), executor=fake)
     runs = [c for c in report.checks if c.id in ("relu-mlp", "adam-he", "he-dropout")]
     assert all(c.score == 0 and c.status == "failed" for c in runs)
     assert report.exit_code == 1
 
 
-def test_unreadable_zip_is_rejected_with_exit_code_2(tmp_path, mnist_dir):
+def test_unreadable_zip_is_rejected_with_exit_code_2(tmp_path):
     bad = tmp_path / "submit.zip"
     bad.write_bytes(b"PK\x03\x04 truncated")
-    report = check_submission(bad, Options(data_dir=mnist_dir), executor=FakeExecutor([]))
+    report = check_submission(bad, Options(), executor=FakeExecutor([]))
     assert report.status == "rejected" and report.exit_code == 2
     assert report.messages and "zip" in report.messages[0].lower()
 
 
-def test_named_assignment_skips_matching(tmp_path, mnist_dir):
+def test_named_assignment_skips_matching(tmp_path):
     fake = FakeExecutor([traced([dense(10), dense(1, "sigmoid")], dataset="xor", acc=1.0)], markdown=())
-    report = check_submission(notebook_zip(tmp_path), Options(assignment=find("lab09-xor"), data_dir=mnist_dir),
+    report = check_submission(notebook_zip(tmp_path), Options(assignment=find("lab09-xor")),
                               executor=fake)
     assert report.assignment == "lab09-xor"
     statuses = {c.id: c.status for c in report.checks}
     assert statuses == {"xor-net": "passed", "sigmoid-vs-relu": "failed", "low-level": "failed"}
+
+
+def test_the_terminal_report_of_a_graded_submission_shows_checks_models_cells_and_total(tmp_path):
+    from rich.console import Console
+
+    from grader.feedback.report import render
+
+    fake = FakeExecutor(reference_quality_models()[:2],
+                        cells=[CellResult(3, "error", "model.fit(x, y)", error="NameError: name 'np' is not defined",
+                                          hint="import numpy as np")])
+    report = check_submission(notebook_zip(tmp_path), Options(), executor=fake)
+    console = Console(record=True, width=160, color_system=None)
+    render(report, console)
+    text = console.export_text()
+    assert "lab10-mnist" in text and "submit.zip" in text
+    for check in report.checks:
+        assert check.title[:30] in text, f"check {check.id} is not shown"
+    assert "Dense(256,relu)" in text and "0.9780" in text, "each traced model with its measured accuracy"
+    assert "NameError: name 'np' is not defined" in text and "import numpy as np" in text
+    assert f"Total: {report.score:g} / {report.max_score:g}" in text and report.score < report.max_score

@@ -19,6 +19,9 @@ __all__ = ["Executor", "RunConfig", "execute"]
 
 
 class Executor(Protocol):
+    """Runs one entry. An executor with `needs_dataset = False` (one that replays recorded runs)
+    lets the pipeline skip finding and verifying the MNIST file."""
+
     def run(self, entry: Entry, config: RunConfig) -> Run: ...
 
 

@@ -16,12 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from grader.grading.checks import REGISTRY
+from grader.grading.schema import BUILTIN_CHECKS, validate_assignment
 from grader.errors import AssignmentError, AssignmentNotFound
 from grader.feedback.i18n import LANGS
 from grader.models import Assignment, CheckSpec, Limits, ResourceLimits
-
-_SPEC_KEYS = {"id", "title", "points", "kind"}
-
 
 def shipped_dirs() -> list[Path]:
     package = Path(__file__).resolve().parents[1]
@@ -72,60 +70,43 @@ def load(folder: Path) -> Assignment:
         _import_checks(folder / "checks.py")
     quiz = _read_json(folder / "quiz.json")
     reference = _read_json(folder / "reference.json")
-    checks = tuple(_check_spec(folder, raw, quiz) for raw in data.get("checks", []))
+    top, validated = validate_assignment(folder / "assignment.toml", data, set(REGISTRY) - set(BUILTIN_CHECKS))
+    checks = tuple(_check_spec(folder, check, quiz) for check in validated)
     ids = [c.id for c in checks]
     if len(set(ids)) != len(ids):
-        raise AssignmentError(f"{folder}: duplicate check ids")
-    limits = data.get("limits", {})
-    try:
-        return Assignment(
-            id=str(data["id"]),
-            title=str(data.get("title", data["id"])),
-            root=folder.resolve(),
-            entry_patterns=tuple(data.get("entry", ["*.ipynb", "*.py"])),
-            match_any=tuple(s.lower() for s in data.get("match_any", [])),
-            match_all=tuple(s.lower() for s in data.get("match_all", [])) + tuple(
-                "!" + s.lower() for s in data.get("match_none", [])),
-            dataset=str(data.get("dataset", "mnist")),
-            limits=Limits(cell_timeout_s=float(limits.get("cell_timeout_s", 900)),
-                          run_timeout_s=float(limits.get("run_timeout_s", 3600)),
-                          resources=_resources(folder, limits)),
-            checks=checks,
-            quiz=quiz,
-            reference=reference,
-        )
-    except KeyError as exc:
-        raise AssignmentError(f"{folder}/assignment.toml: missing {exc}") from None
+        raise AssignmentError(f"{folder}/assignment.toml: duplicate check ids "
+                              f"{', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
+    limits = top.limits
+    resources = {k: v for k, v in limits.model_dump(exclude_none=True).items() if k in _RESOURCE_FIELDS}
+    return Assignment(
+        id=top.id,
+        title=top.title or top.id,
+        root=folder.resolve(),
+        entry_patterns=tuple(top.entry),
+        match_any=tuple(s.lower() for s in top.match_any),
+        match_all=tuple(s.lower() for s in top.match_all) + tuple("!" + s.lower() for s in top.match_none),
+        dataset=top.dataset,
+        limits=Limits(cell_timeout_s=limits.cell_timeout_s, run_timeout_s=limits.run_timeout_s,
+                      resources=ResourceLimits(**resources)),
+        checks=checks,
+        quiz=quiz,
+        reference=reference,
+    )
 
 
-def _resources(folder: Path, table: dict[str, Any]) -> ResourceLimits:
-    known = {f.name for f in fields(ResourceLimits)}
-    unknown = set(table) - known - {"cell_timeout_s", "run_timeout_s"}
-    if unknown:
-        raise AssignmentError(f"{folder}: unknown limits {', '.join(sorted(unknown))}; known: "
-                              f"cell_timeout_s, run_timeout_s, {', '.join(sorted(known))}")
-    return ResourceLimits(**{k: int(v) for k, v in table.items() if k in known})
+_RESOURCE_FIELDS = {f.name for f in fields(ResourceLimits)}
+_CHECK_FIELDS = {"id", "title", "points", "kind"} | {f"title_{lang}" for lang in LANGS}
 
 
-def _check_spec(folder: Path, raw: dict[str, Any], quiz: dict[str, Any]) -> CheckSpec:
-    missing = _SPEC_KEYS - raw.keys()
-    if missing:
-        raise AssignmentError(f"{folder}: a check lacks {', '.join(sorted(missing))}")
-    if raw["kind"] not in REGISTRY:
-        raise AssignmentError(f"{folder}: check {raw['id']!r} has unknown kind {raw['kind']!r}; "
-                              f"known: {', '.join(sorted(REGISTRY))}")
-    params = {k: v for k, v in raw.items() if k not in _SPEC_KEYS and not k.startswith("title_")}
-    titles = {k.removeprefix("title_"): str(v) for k, v in raw.items() if k.startswith("title_")}
-    strange = set(titles) - set(LANGS)
-    if strange:
-        raise AssignmentError(f"{folder}: check {raw['id']!r} has a title in an unknown language "
-                              f"({', '.join('title_' + k for k in sorted(strange))}); known: "
-                              f"{', '.join('title_' + k for k in LANGS)}")
-    if raw["kind"] == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
-        raise AssignmentError(f"{folder}: check {raw['id']!r} asks question {params.get('question')!r}, "
-                              "which quiz.json has no key for")
-    return CheckSpec(id=str(raw["id"]), title=str(raw["title"]), points=float(raw["points"]),
-                     kind=str(raw["kind"]), params=params, titles=titles)
+def _check_spec(folder: Path, check, quiz: dict[str, Any]) -> CheckSpec:
+    params = check.model_dump(exclude_none=True, exclude=_CHECK_FIELDS)
+    titles = {lang: getattr(check, f"title_{lang}") for lang in LANGS
+              if lang != "en" and getattr(check, f"title_{lang}", None)}
+    if check.kind == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
+        raise AssignmentError(f"{folder}/assignment.toml: check {check.id!r} asks question "
+                              f"{params.get('question')!r}, which quiz.json has no key for")
+    return CheckSpec(id=check.id, title=check.title, points=float(check.points), kind=check.kind,
+                     params=params, titles=titles)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -1,0 +1,193 @@
+"""The schema of `assignment.toml`: one pydantic model per check kind, unknown keys forbidden.
+
+An author's typo must not silently drop a rule (`hidden_activaton = "relu"` would otherwise
+pass any activation). `validate_assignment` turns pydantic's errors into one `AssignmentError`
+naming the file, the check and the key, with the nearest valid name. The architecture rule
+names live here, in `ArchitectureRules`, and nowhere else (`RULE_NAMES`; the README lists them).
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from grader.errors import AssignmentError
+
+Names = Union[str, list[str]]  # one accepted name, or several
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ArchitectureRules(_Strict):
+    """The rules a model's architecture is judged by (rules.architecture_criteria); all optional."""
+
+    hidden_units: list[int] | None = Field(None, description="exact widths of the hidden layers, in order")
+    min_hidden: int | None = Field(None, ge=0, description="at least this many hidden layers")
+    max_hidden: int | None = Field(None, ge=0, description="at most this many hidden layers")
+    min_hidden_units: int | None = Field(None, ge=1, description="every hidden layer at least this wide")
+    hidden_activation: Names | None = Field(None, description="activation of every hidden layer")
+    output_units: int | None = Field(None, ge=1, description="width of the output layer")
+    output_activation: Names | None = Field(None, description="activation of the output layer")
+    initializer: Names | None = Field(None, description="initializer family of the hidden layers (glorot, he, random_normal...)")
+    dropout: Literal["after_every_hidden", "none"] | None = Field(None, description="where Dropout must be")
+    dropout_rate: float | tuple[float, float] | None = Field(
+        None, description="the Dropout rate (or [low, high]), with dropout = after_every_hidden")
+    batchnorm: Literal["before_activation"] | None = Field(None, description="BatchNormalization between Dense and activation")
+    optimizer: Names | None = Field(None, description="optimizer class (Adam, SGD...)")
+    min_epochs: int | None = Field(None, ge=1, description="trained for at least this many epochs")
+
+
+RULE_NAMES: tuple[str, ...] = tuple(ArchitectureRules.model_fields)
+
+
+class _Check(_Strict):
+    id: str
+    title: str
+    title_ko: str | None = None  # one `title_<lang>` per report language besides English
+    points: float = Field(ge=0)
+
+
+class RunCheck(_Check, ArchitectureRules):
+    """A trained model with this architecture and, optionally, this measured accuracy."""
+
+    kind: Literal["run"]
+    dataset: Literal["mnist", "xor"] | None = None
+    min_accuracy: float | str | None = None  # a number, or the name of a recorded reference figure
+    tolerance: float | None = Field(None, ge=0)  # below the reference figure that still passes
+    accuracy_weight: float | None = Field(None, ge=0, le=1)
+    published: float | None = None  # the course's published figure, for the README table
+
+
+class CompareCheck(_Check):
+    """Two models of the same submission compared: b must do better than a."""
+
+    kind: Literal["compare"]
+    a: ArchitectureRules
+    b: ArchitectureRules
+    a_label: str | None = None
+    b_label: str | None = None
+    dataset: Literal["mnist", "xor"] | None = None
+    same_shape: bool | None = None
+    expect: Literal["b_better_accuracy", "b_lower_loss"] | None = None
+    margin: float | None = None  # negative: b may be that much worse and still pass
+
+
+class FunctionCheck(_Check):
+    """Raw tf.Variable code: a prediction function of the student's, called on the XOR table."""
+
+    kind: Literal["function"]
+    functions: list[str]
+    min_accuracy: float | None = Field(None, ge=0, le=1)
+
+
+class QuizCheck(_Check):
+    kind: Literal["quiz"]
+    question: str | int
+
+
+class SaveLoadCheck(_Check):
+    kind: Literal["save_load"]
+
+
+class NoErrorsCheck(_Check):
+    kind: Literal["no_errors"]
+
+
+BUILTIN_CHECKS: dict[str, type[_Check]] = {
+    "run": RunCheck, "compare": CompareCheck, "function": FunctionCheck, "quiz": QuizCheck,
+    "save_load": SaveLoadCheck, "no_errors": NoErrorsCheck,
+}
+
+
+class CustomCheck(_Check):
+    """A kind an assignment's own `checks.py` registers: its parameters are its own business."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    kind: str
+
+
+class Limits(_Strict):
+    cell_timeout_s: float = Field(900, gt=0)
+    run_timeout_s: float = Field(3600, gt=0)
+    memory_mb: int | None = Field(None, gt=0)
+    cpu_s: int | None = Field(None, gt=0)
+    processes: int | None = Field(None, gt=0)
+    file_mb: int | None = Field(None, gt=0)
+    disk_mb: int | None = Field(None, gt=0)
+    tmp_mb: int | None = Field(None, gt=0)
+    output_kb: int | None = Field(None, gt=0)
+    stall_s: int | None = Field(None, gt=0)
+
+
+class AssignmentFile(_Strict):
+    """The top level of `assignment.toml`; `checks` are validated one by one, by kind."""
+
+    id: str
+    title: str | None = None
+    dataset: Literal["mnist", "xor"] = "mnist"
+    entry: list[str] = ["*.ipynb", "*.py"]
+    match_any: list[str] = []
+    match_all: list[str] = []
+    match_none: list[str] = []
+    limits: Limits = Limits()
+    checks: list[dict[str, Any]] = []
+
+
+def validate_assignment(path: Path, data: dict[str, Any], custom_kinds: set[str]) -> tuple[AssignmentFile, list[_Check]]:
+    """The file and its checks, validated; AssignmentError naming the file, the check and the key."""
+    top = _validated(AssignmentFile, data, f"{path}")
+    checks = []
+    for number, raw in enumerate(top.checks, start=1):
+        where = f"{path}: check {raw.get('id', f'#{number}')!r}"
+        kind = raw.get("kind")
+        model = BUILTIN_CHECKS.get(kind) or (CustomCheck if kind in custom_kinds else None)
+        if model is None:
+            known = sorted(set(BUILTIN_CHECKS) | custom_kinds)
+            raise AssignmentError(f"{where}: unknown kind {kind!r}{_nearest(str(kind), known)}; known: {', '.join(known)}")
+        checks.append(_validated(model, raw, where))
+    return top, checks
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any], where: str):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise AssignmentError(_explain(exc, model, where)) from None
+
+
+def _explain(exc: ValidationError, model: type[BaseModel], where: str) -> str:
+    lines = []
+    for error in exc.errors():
+        location = [str(part) for part in error["loc"]]
+        key = ".".join(location)
+        if error["type"] == "extra_forbidden":
+            valid = _fields_at(model, location[:-1])
+            lines.append(f"unknown key {key!r}{_nearest(location[-1], valid)}")
+        elif error["type"] == "missing":
+            lines.append(f"missing key {key!r}")
+        else:
+            lines.append(f"{key!r}: {error['msg']} (got {error.get('input')!r})")
+    return f"{where}: " + "; ".join(dict.fromkeys(lines))
+
+
+def _fields_at(model: type[BaseModel], location: list[str]) -> list[str]:
+    """The valid keys at `location` inside `model` (a nested table such as a compare check's `a`)."""
+    for part in location:
+        field = model.model_fields.get(part)
+        annotation = getattr(field, "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            return []
+    return list(model.model_fields)
+
+
+def _nearest(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
