@@ -19,11 +19,21 @@ producing a report at all, or for a usage mistake by the person running it.
 
 from __future__ import annotations
 
+from grader.message import Phrase, english
+
 
 class GraderError(Exception):
-    """Root of every error the grader raises on purpose."""
+    """Root of every error the grader raises on purpose.
+
+    Raised with a message (`grader.message.msg`) or a plain string; `str(error)` is the English,
+    and `phrase` keeps the message so a report can show it in the reader's language.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: Phrase = "", *args: object):
+        super().__init__(english(message), *args)
+        self.phrase: Phrase = message
 
 
 class SubmissionRejected(GraderError):
@@ -47,13 +57,13 @@ class UsageError(GraderError):
 
 
 class AssignmentNotFound(UsageError):
-    def __init__(self, message: str, candidates: tuple[str, ...] = ()):
+    def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)
         self.candidates = candidates
 
 
 class AmbiguousAssignment(UsageError):
-    def __init__(self, message: str, candidates: tuple[str, ...] = ()):
+    def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)
         self.candidates = candidates
 

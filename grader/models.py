@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
+from grader.message import Phrase
+
 
 CheckStatus = Literal["passed", "failed", "error", "skipped"]
 CellStatus = Literal["ok", "error", "timeout", "skipped"]
@@ -20,6 +22,7 @@ ReportStatus = Literal["graded", "rejected"]
 TrainMethod = Literal["fit", "custom_loop"]
 MeasuredBy = Literal["grader", "student-process", "none"]
 Lang = Literal["ko", "en"]
+LANGS: tuple[Lang, ...] = ("en", "ko")  # the report languages: English ids, the Korean catalogue
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Submission:
     root: Path  # folder holding the unpacked files
     files: tuple[str, ...]  # POSIX paths relative to root, sorted
     sha256: str  # of the original file (or of the folder's files, in order)
-    messages: tuple[str, ...] = ()  # what unpacking ignored or refused, for the report
+    messages: tuple[Phrase, ...] = ()  # what unpacking ignored or refused, for the report
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,9 @@ class CellResult:
     index: int  # position in the notebook, 0-based, as nbformat counts it
     status: CellStatus
     source: str = ""
-    error: str | None = None  # "ValueError: ..." one line
+    error: Phrase | None = None  # "ValueError: ..." one line (a Python error), or why the grader ended it
     traceback: str | None = None  # short, ANSI-free
-    hint: str | None = None
+    hint: Phrase | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class TracedModel:
     trained_on_test: bool = False
     test_accuracy: float | None = None  # measured by the grader, never reported by the student
     measured_by: MeasuredBy = "none"
-    measure_note: str | None = None
+    measure_note: Phrase | None = None
     reported_accuracy: float | None = None  # what the student's own evaluate() returned, for contrast only
     artifact: str | None = None  # file name of the saved model in the run's output folder
     transform: Mapping[str, Any] = field(default_factory=dict)  # how the student scaled inputs
@@ -128,7 +131,7 @@ class Run:
     markdown: tuple[str, ...] = ()  # markdown cells, in order (for the quiz)
     duration_s: float = 0.0
     timed_out: bool = False
-    messages: tuple[str, ...] = ()
+    messages: tuple[Phrase, ...] = ()
     output_dir: Path | None = None  # where the runtime left facts and saved models
     saves: tuple[str, ...] = ()  # file names the code passed to model.save
     loads: tuple[str, ...] = ()  # file names the code passed to load_model
@@ -204,11 +207,15 @@ class Assignment:
 @dataclass(frozen=True)
 class CheckResult:
     id: str
-    title: str
+    title: str  # English, as the assignment file declares it
     status: CheckStatus
     score: float
     max_score: float
-    message: str = ""
+    message: Phrase = ""  # rendered in the reader's language when shown
+    titles: Mapping[str, str] = field(default_factory=dict)  # the title's translations, by language
+
+    def title_for(self, lang: str) -> str:
+        return self.titles.get(lang, self.title)
 
 
 # --- a trained model beside its reference (built by grading/compare.py) ----------------------
@@ -239,6 +246,7 @@ class ReferenceRun:
     accuracy: float | None = None
     epochs: int = 0
     dataset: str = "mnist"
+    check_titles: Mapping[str, str] = field(default_factory=dict)  # the title's translations, by language
 
 
 @dataclass(frozen=True)
@@ -280,7 +288,7 @@ class Report:
     checks: tuple[CheckResult, ...] = ()
     runs: tuple[TracedModel, ...] = ()
     cells: tuple[CellResult, ...] = ()
-    messages: tuple[str, ...] = ()
+    messages: tuple[Phrase, ...] = ()
     duration_s: float = 0.0
     lang: Lang = "en"
     quick: bool = False  # training was capped; accuracy checks were not judged

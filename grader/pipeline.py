@@ -23,6 +23,7 @@ from grader.data import find_mnist
 from grader.errors import SubmissionRejected
 from grader.execution.execute import Executor, RunConfig, execute
 from grader.feedback.hints import hint_for
+from grader.message import Phrase, msg
 from grader.intake.locate import locate
 from grader.execution.measure import measure
 from grader.models import Assignment, Lang, Report, Run
@@ -66,7 +67,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             assignments = load_all(options.assignments_dir) if options.assignment is None else ()
             located = locate(submission, assignments, options.assignment)
         except SubmissionRejected as exc:
-            return rejected(Path(source), str(exc), time.monotonic() - started, options.lang)
+            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang)
         assignment = located.assignment
         limits = assignment.limits
         config = RunConfig(
@@ -79,15 +80,15 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         try:
             run = execute(located.entry, config, executor, options.progress)
         except SubmissionRejected as exc:
-            return rejected(Path(source), str(exc), time.monotonic() - started, options.lang, submission.sha256)
-        run = add_hints(measure(run, data_path), options.lang)
+            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256)
+        run = add_hints(measure(run, data_path))
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
             run = replace(run, messages=run.messages + (
-                f"the submission contains saved weights ({', '.join(weights[:3])}); only models trained "
-                "during the run are graded",))
+                msg("the submission contains saved weights ({files}); only models trained during the run "
+                    "are graded", files=", ".join(weights[:3])),))
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
-        checks = score(Evidence(run, answers, quick=options.quick, lang=options.lang), assignment)
+        checks = score(Evidence(run, answers, quick=options.quick), assignment)
         return Report(
             grader_version=__version__, submission=str(source), sha256=submission.sha256,
             assignment=assignment.id, status="graded",
@@ -95,7 +96,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             checks=checks, runs=run.models, cells=run.cells,
             messages=((sandbox.note,) if sandbox.note else ()) + submission.messages + located.messages + run.messages,
             duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick,
-            comparisons=compare_models(run.models, assignment, options.lang))
+            comparisons=compare_models(run.models, assignment))
     finally:
         if options.keep_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -109,14 +110,14 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def rejected(source: Path, why: str, duration: float, lang: Lang, sha256: str | None = None) -> Report:
+def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str | None = None) -> Report:
     return Report(grader_version=__version__, submission=str(source), sha256=sha256, assignment=None,
                   status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration, 2),
                   lang=lang)
 
 
-def add_hints(run: Run, lang: Lang) -> Run:
-    cells = tuple(replace(c, hint=hint_for(c.source, c.error, c.traceback, lang)) if c.status != "ok" else c
+def add_hints(run: Run) -> Run:
+    cells = tuple(replace(c, hint=hint_for(c.source, c.error, c.traceback)) if c.status != "ok" else c
                   for c in run.cells)
     return replace(run, cells=cells)
 

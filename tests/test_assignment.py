@@ -103,6 +103,6 @@ def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
             assert spec.title_for("en") == spec.title
     lab = find("lab10-mnist")
     nothing = Evidence(Run(entry=Entry(Path("x.ipynb"), "notebook", "x.ipynb"), cells=(), models=()), {})
-    titles = {r.id: r.title for r in score(replace(nothing, lang="ko"), lab)}
+    titles = {r.id: r.title_for("ko") for r in score(nothing, lab)}
     assert titles["adam-he"] == "Adam 옵티마이저와 He 초기화"
     assert {r.id: r.title for r in score(nothing, lab)}["adam-he"] == "Adam optimizer with He initialisation"

@@ -40,23 +40,23 @@ def test_best_matching_model_is_chosen_even_if_overwritten_earlier():
     later = traced([dense(512), dense(10, "softmax")], index=2, acc=0.95)
     outcome = run_check(Evidence(run_of(plain, drop, later), {}), DROPOUT_PART, assignment())
     assert outcome.fraction == 1.0
-    assert "model #2" in outcome.message and "0.9810" in outcome.message
+    assert "model #2" in str(outcome.message) and "0.9810" in str(outcome.message)
 
 
 def test_right_architecture_low_accuracy_gets_partial_credit():
     outcome = run_check(Evidence(run_of(traced(GOOD, acc=0.945)), {}), DROPOUT_PART, assignment())
     assert 0.5 < outcome.fraction < 0.8
-    assert "0.9450 < 0.9700" in outcome.message
+    assert "0.9450 < 0.9700" in str(outcome.message)
 
 
 def test_no_trained_model_scores_nothing():
     outcome = run_check(Evidence(run_of(), {}), DROPOUT_PART, assignment())
-    assert outcome.fraction == 0.0 and "no trained model" in outcome.message
+    assert outcome.fraction == 0.0 and "no trained model" in str(outcome.message)
 
 
 def test_trained_on_test_set_earns_no_accuracy_points():
     outcome = run_check(Evidence(run_of(traced(GOOD, acc=0.999, trained_on_test=True)), {}), DROPOUT_PART, assignment())
-    assert outcome.fraction == 0.5 and "test set" in outcome.message
+    assert outcome.fraction == 0.5 and "test set" in str(outcome.message)
 
 
 def test_quiz_check_uses_hashed_key_and_never_reveals_it():
@@ -67,8 +67,8 @@ def test_quiz_check_uses_hashed_key_and_never_reveals_it():
     wrong = quiz_check(Evidence(run_of(), {"3": "600"}), spec, lab)
     missing = quiz_check(Evidence(run_of(), {}), spec, lab)
     assert right.fraction == 1.0
-    assert wrong.fraction == 0.0 and "1200" not in wrong.message
-    assert missing.fraction == 0.0 and "no answer" in missing.message
+    assert wrong.fraction == 0.0 and "1200" not in str(wrong.message)
+    assert missing.fraction == 0.0 and "no answer" in str(missing.message)
 
 
 def test_custom_check_registered_by_decorator_and_a_crashing_check_is_an_error_line():
@@ -85,7 +85,7 @@ def test_custom_check_registered_by_decorator_and_a_crashing_check_is_an_error_l
     lab = assignment([CheckSpec("a", "A", 2, "always-half"), CheckSpec("b", "B", 1, "broken")])
     a, b = score(Evidence(run_of(), {}), lab)
     assert (a.status, a.score) == ("failed", 1.0)
-    assert b.status == "error" and "bug in check" in b.message and b.score == 0
+    assert b.status == "error" and "bug in check" in str(b.message) and b.score == 0
 
 
 SIG_VS_RELU = CheckSpec("cmp", "sigmoid vs relu", 2, "compare", {
@@ -99,7 +99,7 @@ def test_compare_passes_when_relu_beats_sigmoid_of_the_same_shape():
     sig = traced([dense(256, "sigmoid"), dense(256, "sigmoid"), dense(10, "softmax")], index=0, acc=0.9247)
     relu = traced([dense(256), dense(256), dense(10, "softmax")], index=1, acc=0.9356)
     outcome = compare_check(Evidence(run_of(sig, relu), {}), SIG_VS_RELU, assignment())
-    assert outcome.fraction == 1.0 and "0.9247 vs 0.9356" in outcome.message
+    assert outcome.fraction == 1.0 and "0.9247 vs 0.9356" in str(outcome.message)
 
 
 def test_compare_fails_the_other_way_round_and_explains_missing_sides():
@@ -110,10 +110,10 @@ def test_compare_fails_the_other_way_round_and_explains_missing_sides():
     worse = compare_check(Evidence(run_of(sig, relu), {}), SIG_VS_RELU, assignment())
     assert worse.fraction == 0.5
     missing = compare_check(Evidence(run_of(relu), {}), SIG_VS_RELU, assignment())
-    assert missing.fraction == 0 and "no run found for 'sigmoid'" in missing.message
+    assert missing.fraction == 0 and "no run found for 'sigmoid'" in str(missing.message)
     other_shape = traced([dense(128, "sigmoid"), dense(10, "softmax")], index=2, acc=0.90)
     shape = compare_check(Evidence(run_of(other_shape, relu), {}), SIG_VS_RELU, assignment())
-    assert shape.fraction < 0.5 and "same shape" in shape.message
+    assert shape.fraction < 0.5 and "same shape" in str(shape.message)
 
 
 def test_compare_by_training_loss():
@@ -150,21 +150,24 @@ def test_function_check_on_raw_variable_code():
     assert function_check(Evidence(run_of(untrained), {}), spec, assignment()).fraction == 0.0
     half = replace(fn, test_accuracy=0.75)
     assert function_check(Evidence(run_of(half), {}), spec, assignment()).fraction < 1.0
-    assert "no function named" in function_check(Evidence(run_of(), {}), spec, assignment()).message
+    assert "no function named" in str(function_check(Evidence(run_of(), {}), spec, assignment()).message)
 
 
 def test_quick_mode_skips_accuracy_but_still_judges_architecture():
     good = run_check(Evidence(run_of(traced(GOOD, acc=0.5)), {}, quick=True), DROPOUT_PART, assignment())
-    assert good.status == "skipped" and "--quick" in good.message
+    assert good.status == "skipped" and "--quick" in str(good.message)
     bad = run_check(Evidence(run_of(traced([dense(256), dense(10, "softmax")], acc=0.5)), {}, quick=True),
                     DROPOUT_PART, assignment())
-    assert bad.status is None and bad.fraction < 1 and "hidden" in bad.message
+    assert bad.status is None and bad.fraction < 1 and "hidden" in str(bad.message)
 
 
-def test_messages_are_worded_in_the_report_language():
-    low = Evidence(run_of(traced(GOOD, acc=0.945)), {}, lang="ko")
+def test_messages_are_worded_in_the_readers_language_when_shown():
+    from grader.feedback.i18n import render
+
+    low = Evidence(run_of(traced(GOOD, acc=0.945)), {})
     outcome = run_check(low, DROPOUT_PART, assignment())
-    assert outcome.message == "가장 가까운 모델은 모델 #1 `model`: 측정한 테스트 정확도 0.9450 < 0.9700"
+    assert render(outcome.message, "ko") == "가장 가까운 모델은 모델 #1 `model`: 측정한 테스트 정확도 0.9450 < 0.9700"
+    assert render(outcome.message, "en") == "closest is model #1 `model`: measured test accuracy 0.9450 < 0.9700"
     no_dropout = traced([dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(10, "softmax")], acc=0.98)
-    outcome = run_check(Evidence(run_of(no_dropout), {}, lang="ko"), DROPOUT_PART, assignment())
-    assert "1, 2번째 은닉층 뒤에 Dropout이 없습니다" in outcome.message
+    outcome = run_check(Evidence(run_of(no_dropout), {}), DROPOUT_PART, assignment())
+    assert "1, 2번째 은닉층 뒤에 Dropout이 없습니다" in render(outcome.message, "ko")

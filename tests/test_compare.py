@@ -6,6 +6,7 @@ import pytest
 
 from conftest import dense, traced
 
+from grader.feedback.i18n import render
 from grader.grading.compare import (Comparison, alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers, mark_free,
                             reference_runs, summarize)
 from grader.models import Assignment, CheckSpec, Layer, Limits
@@ -58,7 +59,7 @@ def test_each_model_is_paired_with_the_part_it_fits():
     first, second = compare_models([plain, dropout], lab())
     assert (first.model, first.reference.name, first.differences) == (0, "adam-he", 0)
     assert (second.model, second.reference.name, second.differences) == (1, "he-dropout", 0)
-    assert summarize(first) == "same layers as the reference of 'Adam with He'"
+    assert str(summarize(first)) == "same layers as the reference of 'Adam with He'"
 
 
 def test_differences_are_found_field_by_field():
@@ -71,10 +72,10 @@ def test_differences_are_found_field_by_field():
     assert output.status == "same"
     # the part asks for He initialisation but leaves the activation open
     assert first.free == ("activation",) and second.free == ()
-    text = summarize(comparison)
+    text = str(summarize(comparison))
     assert "hidden layer 1: activation sigmoid ≠ relu (your choice), initializer GlorotUniform ≠ HeNormal" in text
     assert "hidden layer 2: initializer GlorotUniform ≠ HeNormal" in text
-    assert "1번째 은닉층: activation sigmoid ≠ relu (자유 선택)" in summarize(comparison, "ko")
+    assert "1번째 은닉층: activation sigmoid ≠ relu (자유 선택)" in render(summarize(comparison), "ko")
 
 
 def test_he_uniform_counts_as_the_same_choice_as_he_normal():
@@ -97,12 +98,15 @@ def test_comparison_dict_is_what_the_html_page_renders():
     other_rate = [dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
                   Layer("Dropout", rate=0.5), dense(10, "softmax")]
     (comparison,) = compare_models([traced(other_rate)], lab())
-    doc = comparison_dict(comparison, "ko")
+    doc = comparison_dict(comparison)
     assert doc["name"] == "he-dropout" and doc["accuracy"] == 0.9803
     assert doc["architecture"] == "Flatten > [Dense(256,relu) > Dropout(0.3)]×2 > Dense(10,softmax)"
     assert doc["rows"][1]["differs"] == ["dropout"]
     assert doc["rows"][1]["yours"]["dropout"] == 0.5 and doc["rows"][1]["reference"]["dropout"] == 0.3
-    assert doc["summary"] == "'He with Dropout' 기준 모델과 비교: 2번째 은닉층: dropout 0.5 ≠ 0.3"
+    from grader.feedback.i18n import render
+    from grader.message import from_json
+
+    assert render(from_json(doc["summary_text"]), "ko") == "'He with Dropout' 기준 모델과 비교: 2번째 은닉층: dropout 0.5 ≠ 0.3"
 
 
 def test_an_equally_good_alignment_keeps_layers_paired_by_position():
@@ -132,11 +136,11 @@ def test_summary_and_table_number_layers_alike():
     assert layer_numbers(rows) == [(1, 1), (None, 2), (2, 3), (0, 0)]
     recorded = {"adam-he": {**RECORDED["adam-he"], "layers": layer_dicts(reference)}}
     (comparison,) = compare_models([traced(yours)], lab(recorded))
-    assert summarize(comparison) == ("vs the reference of 'Adam with He': reference hidden layer 2 is missing; "
+    assert str(summarize(comparison)) == ("vs the reference of 'Adam with He': reference hidden layer 2 is missing; "
                                      "output layer: units 5 ≠ 10")
     doc = comparison_dict(comparison)
     assert [(r["layer"], r["reference_layer"]) for r in doc["rows"]] == [(1, 1), (None, 2), (2, 3), (0, 0)]
-    assert "기준 모델의 2번째 은닉층이 없습니다; 출력층: units 5 ≠ 10" in summarize(comparison, "ko")
+    assert "기준 모델의 2번째 은닉층이 없습니다; 출력층: units 5 ≠ 10" in render(summarize(comparison), "ko")
 
 
 def test_a_missing_layer_costs_the_same_in_pairing_as_in_alignment():

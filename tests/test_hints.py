@@ -1,6 +1,14 @@
 import pytest
 
-from grader.feedback.hints import RULES, default_lang, hint_for
+from grader.feedback import hints
+from grader.feedback.hints import RULES, default_lang
+from grader.feedback.i18n import render
+
+
+def hint_for(source, error, traceback, lang="en"):
+    """The hint as a reader sees it, in `lang` (None when no rule applies)."""
+    hint = hints.hint_for(source, error, traceback)
+    return None if hint is None else render(hint, lang)
 
 # (rule name, source, error, traceback, words the English hint must hold, words the Korean hint must hold)
 CASES = [

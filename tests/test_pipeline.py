@@ -2,6 +2,7 @@
 
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import dense, traced
@@ -82,7 +83,7 @@ def test_unreadable_zip_is_rejected_with_exit_code_2(tmp_path):
     bad.write_bytes(b"PK\x03\x04 truncated")
     report = check_submission(bad, Options(), executor=FakeExecutor([]))
     assert report.status == "rejected" and report.exit_code == 2
-    assert report.messages and "zip" in report.messages[0].lower()
+    assert report.messages and "zip" in str(report.messages[0]).lower()
 
 
 def test_named_assignment_skips_matching(tmp_path):
@@ -112,3 +113,41 @@ def test_the_terminal_report_of_a_graded_submission_shows_checks_models_cells_an
     assert "Dense(256,relu)" in text and "0.9780" in text, "each traced model with its measured accuracy"
     assert "NameError: name 'np' is not defined" in text and "import numpy as np" in text
     assert f"Total: {report.score:g} / {report.max_score:g}" in text and report.score < report.max_score
+
+
+def test_a_result_graded_in_korean_and_stored_exports_in_english(tmp_path):
+    import csv
+
+    from grader.classroom.export import export
+    from grader.classroom.gradebook import Gradebook
+    from grader.message import msg
+
+    weak = traced([dense(256, init="RandomNormal"), dense(10, "softmax")], acc=0.93)
+    fake = FakeExecutor([weak], cells=[CellResult(2, "error", "x = np.zeros(3)", error="NameError: name 'np' is not defined")])
+    report = check_submission(notebook_zip(tmp_path), Options(lang="ko"), executor=fake)
+    report = replace(report, messages=report.messages + (msg("no model.save(...) call ran"),))
+    ko = to_dict(report)
+    assert ko["lang"] == "ko" and "측정한 테스트 정확도" in json.dumps(ko["checks"], ensure_ascii=False)
+    assert ko["cells"][0]["hint"].startswith("`np`를 import하지 않았습니다")
+    book = Gradebook(tmp_path / "out" / "gradebook.sqlite")
+    book.record("7", "김", "a.zip", "s", ko["assignment"], "k", json.loads(json.dumps(ko)), report.exit_code)
+    book.close()
+
+    (path,) = export(tmp_path / "out", "json", lang="en")
+    (row,) = json.loads(path.read_text(encoding="utf-8"))
+    en = row["report"]
+    shown = ([c["title"] for c in en["checks"]] + [c["message"] for c in en["checks"] if c["id"].startswith("quiz") is False]
+             + [c["hint"] for c in en["cells"]] + en["messages"] + [r["reference"]["summary"] for r in en["runs"]]
+             + [r["reference"]["check_title"] for r in en["runs"]])
+    assert en["lang"] == "en" and not [s for s in shown if any("\uac00" <= ch <= "\ud7a3" for ch in s)]  # no Hangul
+    adam = next(c for c in en["checks"] if c["id"] == "adam-he")
+    assert adam["title"] == "Adam optimizer with He initialisation"
+    assert "measured test accuracy 0.9300" in adam["message"] and "kernel_initializer RandomNormal" in adam["message"]
+    assert en["cells"][0]["hint"] == "`np` is not imported: add `import numpy as np` to the first cell."
+    assert "no model.save(...) call ran" in en["messages"]
+    # the same stored result, untouched, still exports in the language it was graded in
+    (path,) = export(tmp_path / "out", "json")
+    assert json.loads(path.read_text(encoding="utf-8"))[0]["report"]["lang"] == "ko"
+    (gs,) = export(tmp_path / "out", "gradescope", lang="en")
+    assert "measured test accuracy" in json.dumps(json.loads(gs.read_text(encoding="utf-8")))
+    assert list(csv.reader(export(tmp_path / "out", "csv", lang="en")[0].open()))[1][0] == "7"

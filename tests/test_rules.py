@@ -1,5 +1,6 @@
 from conftest import dense, traced
 
+from grader.feedback.i18n import render
 from grader.models import Layer
 from grader.grading.rules import accuracy_criterion, architecture_criteria, blocks_of
 
@@ -20,14 +21,14 @@ def test_hidden_units_message_names_the_layer():
     model = traced([dense(256), dense(128), dense(10, "softmax")])
     (crit,) = architecture_criteria(model, {"hidden_units": [256, 256]})
     assert not crit.ok
-    assert crit.message == "hidden layer 2: 128 units, expected 256"
+    assert render(crit.message, "en") == "hidden layer 2: 128 units, expected 256"
 
 
 def test_batchnorm_after_relu_is_explained():
     model = traced([dense(512), Layer("BatchNormalization"), dense(10, "softmax")])
     (crit,) = architecture_criteria(model, {"batchnorm": "before_activation"})
     assert not crit.ok
-    assert "BatchNormalization after relu; the lab puts it between Dense and ReLU" in crit.message
+    assert "BatchNormalization after relu; the lab puts it between Dense and ReLU" in render(crit.message, "en")
 
 
 def test_batchnorm_between_dense_and_relu_passes():
@@ -41,7 +42,7 @@ def test_initializer_family_and_message():
     bad = traced([dense(256, init="RandomNormal"), dense(10, "softmax")])
     good = traced([dense(256, init="HeNormal"), dense(10, "softmax")])
     (crit,) = architecture_criteria(bad, {"initializer": ["he", "glorot"]})
-    assert not crit.ok and "kernel_initializer RandomNormal, the part asks for He or Glorot" in crit.message
+    assert not crit.ok and "kernel_initializer RandomNormal, the part asks for He or Glorot" in render(crit.message, "en")
     assert architecture_criteria(good, {"initializer": ["he"]})[0].ok
 
 
@@ -49,16 +50,16 @@ def test_dropout_after_every_hidden_layer():
     partial = traced([dense(256), dropout(), dense(256), dense(10, "softmax")])
     full = traced([dense(256), dropout(), dense(256), dropout(), dense(10, "softmax")])
     (crit,) = architecture_criteria(partial, {"dropout": "after_every_hidden"})
-    assert not crit.ok and crit.message == "no Dropout after hidden layer 2"
+    assert not crit.ok and render(crit.message, "en") == "no Dropout after hidden layer 2"
     assert architecture_criteria(full, {"dropout": "after_every_hidden", "dropout_rate": [0.1, 0.7]})[0].ok
     (rate,) = architecture_criteria(full, {"dropout": "after_every_hidden", "dropout_rate": [0.4, 0.6]})
-    assert not rate.ok and "dropout rate 0.3" in rate.message
+    assert not rate.ok and "dropout rate 0.3" in render(rate.message, "en")
 
 
 def test_optimizer_and_hidden_count():
     model = traced([dense(256), dense(10, "softmax")], optimizer="SGD")
     crits = {c.name: c for c in architecture_criteria(model, {"optimizer": ["adam"], "min_hidden": 2})}
-    assert not crits["optimizer"].ok and "optimizer SGD, expected adam" == crits["optimizer"].message
+    assert not crits["optimizer"].ok and "optimizer SGD, expected adam" == render(crits["optimizer"].message, "en")
     assert not crits["hidden_count"].ok
 
 
@@ -68,6 +69,6 @@ def test_accuracy_partial_credit_and_test_set_flag():
     assert not below.ok and 0.49 < below.credit < 0.51
     assert accuracy_criterion(traced([], acc=0.80), 0.97).credit == 0.0
     cheat = accuracy_criterion(traced([], acc=0.999, trained_on_test=True), 0.97)
-    assert not cheat.ok and cheat.credit == 0.0 and "test set" in cheat.message
+    assert not cheat.ok and cheat.credit == 0.0 and "test set" in render(cheat.message, "en")
     unmeasured = accuracy_criterion(traced([], acc=None), 0.97)
     assert not unmeasured.ok and unmeasured.credit == 0.0

@@ -26,7 +26,7 @@ def test_strict_mode_refuses_without_bubblewrap(monkeypatch):
     with pytest.raises(ExecutionError, match="bubblewrap"):
         sandbox.choose("strict")
     weak = sandbox.choose("auto")
-    assert weak.kind == "none" and "bubblewrap is not available" in weak.note
+    assert weak.kind == "none" and "bubblewrap is not available" in str(weak.note)
 
 
 def test_the_limits_wrapper_records_what_it_applied_and_the_report_hears_what_it_could_not(tmp_path):
@@ -46,6 +46,6 @@ def test_the_limits_wrapper_records_what_it_applied_and_the_report_hears_what_it
     assert done.stdout.strip() == str(4096 * 2**20)
     assert json.loads(record.read_text()) == ["memory 4096 MB", "CPU 60 s", "files up to 10 MB"]
     isolation = Isolation(RunConfig(data_path=tmp_path / "mnist.npz", out_dir=tmp_path / "out"), tmp_path)
-    assert isolation.limit_notes() == ()  # everything asked for held
+    assert tuple(map(str, isolation.limit_notes())) == ()  # everything asked for held
     record.write_text(json.dumps(["memory 4096 MB", "process count not limited (root without a pids cgroup)"]))
-    assert isolation.limit_notes() == ("limits: process count not limited (root without a pids cgroup)",)
+    assert tuple(map(str, isolation.limit_notes())) == ("limits: process count not limited (root without a pids cgroup)",)

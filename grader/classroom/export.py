@@ -5,18 +5,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from grader.classroom.gradebook import Gradebook
+from grader.feedback.i18n import relang
 
 
-def export(outdir: Path, fmt: str, assignment: str | None = None) -> list[Path]:
-    """Write the export files into `outdir`; return their paths."""
+def export(outdir: Path, fmt: str, assignment: str | None = None, lang: str | None = None) -> list[Path]:
+    """Write the export files into `outdir`; return their paths. With `lang`, every stored report is
+    worded again in that language (a class graded in Korean exports in English)."""
     book = Gradebook(Path(outdir) / "gradebook.sqlite")
     try:
         rows = list(book.current(assignment))
     finally:
         book.close()
+    if lang is not None:
+        rows = [replace(row, report=relang(row.report, lang)) for row in rows]
     if fmt == "csv":
         return [_write(Path(outdir) / "grades.csv", to_csv(rows))]
     if fmt == "json":

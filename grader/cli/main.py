@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,7 +17,6 @@ from grader import __version__
 from grader.cli import grade as cli_batch
 from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
 from grader.feedback.hints import default_lang
-from grader.feedback.i18n import LANGS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Grade TensorFlow/Keras course submissions by running them and measuring what they trained.")
@@ -34,18 +34,25 @@ def _fail(exc: GraderError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
-def _lang(value: Optional[str]) -> str:
-    if value is None:
-        return default_lang()
-    if value not in LANGS:
-        raise typer.BadParameter(f"choose {' or '.join(LANGS)}", param_hint="--lang")
-    return value
+class LangChoice(str, Enum):
+    ko = "ko"
+    en = "en"
 
 
-def _sandbox_mode(value: str) -> str:
-    if value not in ("auto", "strict", "off"):
-        raise typer.BadParameter("choose auto, strict or off", param_hint="--sandbox")
-    return value
+class SandboxChoice(str, Enum):
+    auto = "auto"
+    strict = "strict"
+    off = "off"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    gradescope = "gradescope"
+
+
+def _lang(value: Optional[LangChoice]) -> str:
+    return default_lang() if value is None else value.value
 
 
 @app.command()
@@ -56,11 +63,11 @@ def check(
     timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the whole run gets 4x)"),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="folder holding mnist.npz"),
     assignments_dir: Optional[Path] = typer.Option(None, "--assignments", help="extra folder of assignments"),
-    lang: Optional[str] = typer.Option(None, "--lang", help="ko or en (default: from the locale)"),
+    lang: Optional[LangChoice] = typer.Option(None, "--lang", help="the report's language (default: from the locale)"),
     keep: Optional[Path] = typer.Option(None, "--keep", help="keep the unpacked submission and traces here"),
     quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
                                                       "accuracy is not judged"),
-    sandbox: str = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
+    sandbox: SandboxChoice = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
     html: Optional[Path] = typer.Option(None, "--html", help="also write a self-contained HTML report with plots"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
@@ -75,7 +82,7 @@ def check(
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
                           timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
-                          quick=quick, sandbox=_sandbox_mode(sandbox))
+                          quick=quick, sandbox=sandbox.value)
         if json_out or not _err.is_terminal:
             report = check_submission(path, options)
         else:  # a live status line while the student's code runs: cell, elapsed time, epoch and loss
@@ -219,8 +226,8 @@ def grade(
     pattern: str = typer.Option(None, "--pattern", help="regex with (?P<id>...) and (?P<name>...) for file names"),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="seconds per cell (the run gets 4x)"),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
-    sandbox: str = typer.Option("auto", "--sandbox"),
-    lang: Optional[str] = typer.Option(None, "--lang"),
+    sandbox: SandboxChoice = typer.Option("auto", "--sandbox"),
+    lang: Optional[LangChoice] = typer.Option(None, "--lang"),
 ) -> None:
     """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
     from grader.classroom import batch
@@ -243,7 +250,7 @@ def grade(
     feedback = outdir / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     options = {"data_dir": str(data_path.parent), "timeout_s": timeout, "lang": _lang(lang),
-               "sandbox": _sandbox_mode(sandbox)}
+               "sandbox": sandbox.value}
     keys = {c.student_id: batch.cache_key(c, chosen, options) for c in candidates}
     tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
     outcomes: list = []
@@ -256,7 +263,8 @@ def grade(
         else:
             book.record(c.student_id, c.name, str(c.path), c.sha256, chosen.id, keys[c.student_id], outcome.report,
                         outcome.exit_code)
-            (feedback / f"{c.student_id}.md").write_text(to_markdown(outcome.report), encoding="utf-8")
+            (feedback / f"{c.student_id}.md").write_text(to_markdown(outcome.report, options["lang"]),
+                                                         encoding="utf-8")
             (feedback / f"{c.student_id}.html").write_text(render_html(outcome.report, data_path, options["lang"]),
                                                            encoding="utf-8")
             tally[{0: "passed", 1: "failed"}.get(outcome.exit_code, "rejected")] += 1
@@ -296,7 +304,9 @@ def similarity(
 @app.command("export")
 def export_cmd(
     outdir: Path = typer.Argument(..., help="the folder `grader grade` wrote"),
-    fmt: str = typer.Option("csv", "--format", help="csv, json or gradescope"),
+    fmt: ExportFormat = typer.Option("csv", "--format"),
+    lang: Optional[LangChoice] = typer.Option(None, "--lang", help="word the messages in this language "
+                                              "(default: as they were graded)"),
 ) -> None:
     """Export the gradebook: CSV (a column per check), JSON, or Gradescope results.json files."""
     from grader.classroom.export import export
@@ -304,9 +314,7 @@ def export_cmd(
     if not (outdir / "gradebook.sqlite").is_file():
         _err.print(f"[bold red]error:[/] {outdir} holds no gradebook.sqlite (run `grader grade` first)")
         raise typer.Exit(2)
-    if fmt not in ("csv", "json", "gradescope"):
-        raise typer.BadParameter("choose csv, json or gradescope", param_hint="--format")
-    written = export(outdir, fmt)
+    written = export(outdir, fmt.value, lang=lang.value if lang else None)
     Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}",
                     highlight=False)
 

@@ -10,6 +10,8 @@ import os
 import threading
 from typing import Callable
 
+from grader.message import Message, msg
+
 # what the student process wrote to its own stdout/stderr, kept in the run's workdir (which the
 # sandbox does not let the student write to, so no planted symlink redirects this write)
 PROCESS_OUTPUT = "process-output.log"
@@ -34,13 +36,13 @@ class StdioPipe:
         # a process the student left behind may hold the pipe open; what was read so far is kept
         self.reader.join(timeout=5)
 
-    def notes(self, budget_kb: int) -> tuple[str, ...]:
+    def notes(self, budget_kb: int) -> tuple[Message, ...]:
         """A note when the kernel flooded its own descriptors (TensorFlow's start-up log lands there too,
         so a few KB are normal and not worth a line in every report)."""
         if not self.reader.dropped:
             return ()
-        return (f"the kernel process wrote more than {budget_kb} KB outside the notebook's cells, straight to "
-                f"its file descriptors ({self.reader.dropped:,} bytes dropped)",)
+        return (msg("the kernel process wrote more than {kb} KB outside the notebook's cells, straight to its "
+                    "file descriptors ({dropped:,} bytes dropped)", kb=budget_kb, dropped=self.reader.dropped),)
 
 
 class CappedReader(threading.Thread):

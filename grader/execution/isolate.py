@@ -14,12 +14,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from grader.execution.limits import make_cgroup, remove_cgroup
 from grader.execution.liveness import KernelLiveness, describe_tree
 from grader.models import ResourceLimits
 from grader.execution.sandbox import LIMITS_RECORD, prepare_runtime
+from grader.message import Phrase, msg
 
 if TYPE_CHECKING:
     from grader.execution.config import RunConfig
@@ -79,13 +80,13 @@ class Isolation:
                                            readable=[self.config.data_path], cwd=self.cwd,
                                            limits=self.config.limits, cgroup=self.cgroup)
 
-    def limit_notes(self) -> tuple[str, ...]:
+    def limit_notes(self) -> tuple[Phrase, ...]:
         """What `grader.execution.limits` could not enforce for this run, for the report (nothing when all held)."""
         try:
             applied = json.loads((self.config.workdir / LIMITS_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return ()
-        return tuple(f"limits: {item}" for item in applied if isinstance(item, str) and "not limited" in item)
+        return tuple(msg("limits: {item}", item=item) for item in applied if isinstance(item, str) and "not limited" in item)
 
     def disk_used(self) -> int:
         total = 0
@@ -103,13 +104,10 @@ class Watchdog:
     """Ends the run when its deadline passes, it writes more than its disk budget, or (once a
     kernel is being watched) `KernelLiveness` finds the kernel wedged."""
 
-    TIME = "the run's time limit was reached"
-    DISK = "the run wrote more than its disk limit"
-    STALLED = "the kernel stopped responding"
-
     def __init__(self, pid_of, deadline: float, isolation: Isolation, limits: ResourceLimits):
         self.pid_of, self.deadline, self.isolation, self.limits = pid_of, deadline, isolation, limits
-        self.reason: str | None = None
+        self.reason: Phrase | None = None  # why the run was ended, for the report
+        self.kind: Literal["time", "disk", "stalled"] | None = None
         self.kernel: KernelLiveness | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -129,16 +127,20 @@ class Watchdog:
     def _watch(self) -> None:
         while not self._stop.wait(0.5):
             if time.monotonic() >= self.deadline:
-                self._fire(self.TIME)
+                self._fire("time", msg("the run's time limit was reached"))
             elif self.isolation.disk_used() > self.limits.disk_mb * 2**20:
-                self._fire(f"{self.DISK} ({self.limits.disk_mb} MB)")
+                self._fire("disk", msg("the run wrote more than its disk limit ({mb} MB)", mb=self.limits.disk_mb))
             elif self.kernel is not None and (why := self.kernel.verdict()):
                 pid = self.pid_of()
                 state = describe_tree(pid) if pid else "exited"
-                self._fire(f"{self.STALLED} ({why}; its process {'is ' + state if state != 'exited' else 'had exited'})")
+                process = (msg("its process had exited") if state == "exited" else
+                           msg("its process is stopped by a signal") if state == "stopped by a signal" else
+                           msg("its process is alive"))
+                self._fire("stalled", msg("the kernel stopped responding ({why}; {process})", why=why,
+                                          process=process))
 
-    def _fire(self, reason: str) -> None:
-        self.reason = reason
+    def _fire(self, kind: Literal["time", "disk", "stalled"], reason: Phrase) -> None:
+        self.kind, self.reason = kind, reason
         self._stop.set()
         pid = self.pid_of()
         if pid:

@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from grader.message import Message, msg
+
 PING_EVERY_S = 2.0
 _REPLY_WAIT_MS = 2000
 PROBE_AFTER_S = 10.0  # a cell this old is probed on the shell; younger ones are surely still in flight
@@ -59,14 +61,14 @@ class KernelLiveness:
     def cell_finished(self) -> None:
         self._cell = 0
 
-    def verdict(self) -> str | None:
+    def verdict(self) -> Message | None:
         """Why the kernel is wedged, or None while it may still be working."""
         silent = self.heartbeat.silent_for()
         if silent >= self.stall_s:
-            return f"no heartbeat for {silent:.0f} s"
+            return msg("no heartbeat for {s:.0f} s", s=silent)
         seen = self._idle_seen
         if seen is not None and seen[0] == self._cell and time.monotonic() - seen[1] >= LOST_REPLY_GRACE_S:
-            return "it finished the cell, but its reply never reached the grader"
+            return msg("it finished the cell, but its reply never reached the grader")
         return None
 
     def _probe(self) -> None:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.models import Layer, Run, TracedModel
+from grader.message import msg
 
 _WORKER_TIMEOUT_S = 600
 MISCLASSIFIED_KEPT = 24
@@ -56,7 +57,8 @@ def measure(run: Run, data_path: Path) -> Run:
             measured.append(_with_errors(_from_saved_file(model.with_measurement(float(result["accuracy"]), "grader"),
                                                           result), result, _labels(model.dataset, data_path)))
         else:
-            measured.append(model.with_measurement(None, "none", f"could not be measured: {result.get('error')}"))
+            measured.append(model.with_measurement(None, "none", msg("could not be measured: {error}",
+                                                                     error=str(result.get("error")))))
     return replace(run, models=tuple(measured))
 
 
@@ -84,7 +86,7 @@ def _from_saved_file(model: TracedModel, result: dict) -> TracedModel:
     note = None
     if [(l.kind, l.units, l.activation, l.rate) for l in layers] != \
             [(l.kind, l.units, l.activation, l.rate) for l in model.layers]:
-        note = "the trace disagreed with the saved model; the saved model's layers were graded"
+        note = msg("the trace disagreed with the saved model; the saved model's layers were graded")
     return replace(model, layers=layers, params=int(result.get("params", model.params)),
                    measure_note=note or model.measure_note)
 

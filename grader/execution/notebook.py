@@ -24,6 +24,7 @@ from grader.execution.liveness import KernelLiveness
 from grader.execution.progress import Progress
 from grader.execution.trace import read_facts
 from grader.models import CellResult, Entry, Run
+from grader.message import Message, Phrase, msg
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _SHELL_INSTALL = re.compile(r"^\s*[!%]\s*(pip|pip3|conda|apt|apt-get)\b.*$", re.MULTILINE)
@@ -61,7 +62,7 @@ class NotebookExecutor:
 
         started = time.monotonic()
         nb = read_notebook(entry.path)
-        messages: list[str] = []
+        messages: list[Phrase] = []
         markdown = tuple(c.source for c in nb.cells if c.cell_type == "markdown")
         code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
         config_path = write_runtime_config(config)
@@ -70,7 +71,8 @@ class NotebookExecutor:
         for index, cell in code:
             source, stripped = strip_installs(cell.source)
             if stripped:
-                messages.append(f"cell {index}: package installs (!pip ...) are not run; the grader provides TensorFlow")
+                messages.append(msg("cell {index}: package installs (!pip ...) are not run; the grader provides "
+                                    "TensorFlow", index=index))
             work.cells.append(nbformat.v4.new_code_cell(source))
         work.cells.append(nbformat.v4.new_code_cell("__grader.finalize(globals())"))
 
@@ -117,7 +119,7 @@ class NotebookExecutor:
                         except DeadKernelError:
                             dead = True
                             why = watchdog.reason or _death_of(client)
-                            status = "timeout" if watchdog.reason == watchdog.TIME else "error"
+                            status = "timeout" if watchdog.kind == "time" else "error"
                             results.append(CellResult(index, status, original.source, error=why))
                             continue
                         positions[position] = index
@@ -127,29 +129,31 @@ class NotebookExecutor:
                         run_cell(work.cells[-1], len(work.cells) - 1)
                         final_error = _error_of(work.cells[-1])
                         if final_error:
-                            messages.append(f"the grader could not finish tracing: {final_error[0]}")
+                            messages.append(msg("the grader could not finish tracing: {error}",
+                                                error=final_error[0]))
             except (ExecutionError, NoEntryPoint):
                 raise
             except DeadKernelError:
-                messages.append(f"{watchdog.reason or 'the kernel died'} before the run finished")
+                messages.append(msg("{why} before the run finished", why=watchdog.reason or msg("the kernel died")))
             except Exception as exc:  # kernel failed to start: the grader's problem, not the student's
                 if not results:
                     raise ExecutionError(f"could not run the notebook: {type(exc).__name__}: {exc}") from exc
-                messages.append(f"execution stopped early: {type(exc).__name__}: {exc}")
+                messages.append(msg("execution stopped early: {error}", error=f"{type(exc).__name__}: {exc}"))
             finally:
                 watchdog.cancel()
                 stdio.finish()
             if client.output_dropped:
-                messages.append(f"output was truncated after {config.limits.output_kb} KB "
-                                f"({client.output_dropped:,} more bytes dropped)")
+                messages.append(msg("output was truncated after {kb} KB ({dropped:,} more bytes dropped)",
+                                    kb=config.limits.output_kb, dropped=client.output_dropped))
         facts = read_facts(config.out_dir, positions)
         messages.extend(isolation.limit_notes())
         if watchdog.reason:
-            messages.append(f"{watchdog.reason}; later cells were skipped, models trained before still count")
+            messages.append(msg("{why}; later cells were skipped, models trained before still count",
+                                why=watchdog.reason))
         messages.extend(stdio.notes(config.limits.output_kb))
         (config.workdir / PROCESS_OUTPUT).write_bytes(stdio.reader.kept)
         return Run(entry=entry, cells=tuple(results), models=facts.models, markdown=markdown,
-                   duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
+                   duration_s=time.monotonic() - started, timed_out=watchdog.kind == "time",
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
                    saves=facts.saves, loads=facts.loads,
                    process_output=stdio.reader.kept.decode(errors="replace"))
@@ -227,7 +231,7 @@ def _cell_runner(client, liveness: KernelLiveness):
     return run_cell
 
 
-def _death_of(client) -> str:
+def _death_of(client) -> Message:
     """Why a kernel the watchdog did not kill is gone, with its exit status when the provisioner has it."""
     process = getattr(getattr(client.km, "provisioner", None), "process", None)
     code = getattr(process, "returncode", None)
@@ -236,15 +240,15 @@ def _death_of(client) -> str:
             code = process.wait(timeout=2)
         except Exception:  # noqa: BLE001 - the status is only a detail of the message
             code = None
-    status = ""
+    status: Phrase = ""
     if isinstance(code, int) and code != 0:
         signum = -code if code < 0 else code - 128 if code > 128 else 0
         try:
-            status = f" ({signal.Signals(signum).name})" if signum else f" (exit code {code})"
+            status = f" ({signal.Signals(signum).name})" if signum else msg(" (exit code {code})", code=code)
         except ValueError:
-            status = f" (exit code {code})"
-    return (f"the kernel died{status}: out of memory, the CPU time limit, or code that closed or broke the "
-            "kernel's own connections")
+            status = msg(" (exit code {code})", code=code)
+    return msg("the kernel died{status}: out of memory, the CPU time limit, or code that closed or broke the "
+               "kernel's own connections", status=status)
 
 
 def _kernel_pid(client) -> int | None:

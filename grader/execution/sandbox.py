@@ -25,6 +25,7 @@ from typing import Literal
 
 from grader.errors import ExecutionError
 from grader.models import ResourceLimits
+from grader.message import Phrase, msg
 
 SandboxMode = Literal["auto", "strict", "off"]
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the grader package
@@ -32,14 +33,10 @@ INSIDE_DIR = PACKAGE_DIR / "inside"  # the trust boundary: all the student proce
 # what grader.execution.limits applied, in the run's workdir; the report only ever uses it to add a caveat
 # ("process count not limited"), so a student who overwrites it (possible with --sandbox none) gains nothing
 LIMITS_RECORD = "limits.json"
-WEAK_NOTE = ("sandbox: bubblewrap is not available here, so the student's code ran with resource limits "
-             "only and could read and write what the user running the grader can")
-
-
 @dataclass(frozen=True)
 class Sandbox:
     kind: Literal["bubblewrap", "none"]
-    note: str | None = None  # said in every report when the isolation is weaker
+    note: Phrase | None = None  # said in every report when the isolation is weaker
 
     def command(self, argv: list[str], *, workdir: Path, writable: list[Path], readable: list[Path],
                 cwd: Path, limits: ResourceLimits, cgroup: str | None) -> list[str]:
@@ -56,13 +53,14 @@ class Sandbox:
 def choose(mode: SandboxMode) -> Sandbox:
     """The strongest isolation available under `mode`; ExecutionError if strict cannot be met."""
     if mode == "off":
-        return Sandbox("none", "sandbox: turned off (--sandbox off); the student's code was not isolated")
+        return Sandbox("none", msg("sandbox: turned off (--sandbox off); the student's code was not isolated"))
     if bubblewrap_works():
         return Sandbox("bubblewrap")
     if mode == "strict":
         raise ExecutionError("--sandbox strict: bubblewrap (bwrap) is not installed or not permitted here; "
                              "install the Debian package 'bubblewrap' or run without --sandbox strict")
-    return Sandbox("none", WEAK_NOTE)
+    return Sandbox("none", msg("sandbox: bubblewrap is not available here, so the student's code ran with resource "
+                               "limits only and could read and write what the user running the grader can"))
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ from grader.execution.isolate import Isolation, Watchdog, student_env, write_run
 from grader.execution.progress import Progress
 from grader.execution.trace import read_facts
 from grader.models import CellResult, Entry, Run
+from grader.message import Phrase, msg
 
 
 class ScriptExecutor:
@@ -24,7 +25,7 @@ class ScriptExecutor:
     def run(self, entry: Entry, config: RunConfig) -> Run:
         started = time.monotonic()
         config_path = write_runtime_config(config)
-        messages: list[str] = []
+        messages: list[Phrase] = []
         limit = min(config.run_timeout_s, config.cell_timeout_s)
         with Isolation(config, entry.path.parent) as isolation:
             argv = isolation.wrap([sys.executable, "-m", "grader.inside.runtime", str(config_path), str(entry.path)])
@@ -43,23 +44,24 @@ class ScriptExecutor:
                 output.join(timeout=5)
         (config.workdir / PROCESS_OUTPUT).write_bytes(output.kept)
         if output.dropped:
-            messages.append(f"output was truncated after {config.limits.output_kb} KB "
-                            f"({output.dropped:,} more bytes dropped)")
+            messages.append(msg("output was truncated after {kb} KB ({dropped:,} more bytes dropped)",
+                                kb=config.limits.output_kb, dropped=output.dropped))
         facts = read_facts(config.out_dir, {})
         messages.extend(isolation.limit_notes())
         cells = facts.cells
         source = entry.path.read_text(errors="replace")
         if watchdog.reason:
-            status = "timeout" if watchdog.reason == watchdog.TIME else "error"
-            cells = (CellResult(0, status, source, error=f"{watchdog.reason} ({limit:g} s)" if status == "timeout"
-                                else watchdog.reason),)
-            messages.append(f"{watchdog.reason}; models trained before that still count")
+            status = "timeout" if watchdog.kind == "time" else "error"
+            cells = (CellResult(0, status, source, error=msg("{why} ({s:g} s)", why=watchdog.reason, s=limit)
+                                if status == "timeout" else watchdog.reason),)
+            messages.append(msg("{why}; models trained before that still count", why=watchdog.reason))
         elif not cells:
             tail = output.kept.decode(errors="replace")[-1500:]
             cells = (CellResult(0, "error", source,
-                                error=f"the module's process ended abnormally (exit code {proc.returncode})",
+                                error=msg("the module's process ended abnormally (exit code {code})",
+                                          code=proc.returncode),
                                 traceback=tail),)
         return Run(entry=entry, cells=cells, models=facts.models, markdown=(),
-                   duration_s=time.monotonic() - started, timed_out=watchdog.reason == watchdog.TIME,
+                   duration_s=time.monotonic() - started, timed_out=watchdog.kind == "time",
                    messages=tuple(messages) + facts.notes, output_dir=config.out_dir,
                    saves=facts.saves, loads=facts.loads, process_output=output.kept.decode(errors="replace"))

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from grader.inside.facts import FACTS_FILE, FACTS_VERSION, FactsDocument, ModelRecord
 from grader.models import CellResult, Layer, TracedModel
+from grader.message import Phrase, msg
 
 MAX_FACTS_BYTES = 20 * 2**20
 
@@ -21,7 +22,7 @@ MAX_FACTS_BYTES = 20 * 2**20
 class Facts:
     models: tuple[TracedModel, ...] = ()
     cells: tuple[CellResult, ...] = ()  # only for modules: the runtime reports the module as one cell
-    notes: tuple[str, ...] = ()
+    notes: tuple[Phrase, ...] = ()  # the runtime's own notes are English strings (inside/ has no catalogue)
     saves: tuple[str, ...] = ()  # file names passed to model.save
     loads: tuple[str, ...] = ()  # file names passed to load_model
 
@@ -31,29 +32,29 @@ def read_facts(out_dir: Path, cell_of_position: Mapping[int, int]) -> Facts:
     (`inside.state.cell_number`) mapped to notebook cell indices."""
     path = Path(out_dir) / FACTS_FILE
     if not path.is_file():
-        return Facts(notes=("no training was traced (the grader's runtime left no facts)",))
+        return Facts(notes=(msg("no training was traced (the grader's runtime left no facts)"),))
     if path.stat().st_size > MAX_FACTS_BYTES:
-        return Facts(notes=("the trace file was too large and was ignored",))
+        return Facts(notes=(msg("the trace file was too large and was ignored"),))
     try:
         facts = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return Facts(notes=("the trace file was unreadable and was ignored",))
+        return Facts(notes=(msg("the trace file was unreadable and was ignored"),))
     if not isinstance(facts, dict):
-        return Facts(notes=("the trace file was malformed and was ignored",))
+        return Facts(notes=(msg("the trace file was malformed and was ignored"),))
     if facts.get("version") != FACTS_VERSION:
-        return Facts(notes=(f"the trace file has version {str(facts.get('version'))[:20]}, not {FACTS_VERSION}, "
-                            "and was ignored",))
+        return Facts(notes=(msg("the trace file has version {got}, not {want}, and was ignored",
+                                got=str(facts.get("version"))[:20], want=FACTS_VERSION),))
     return _from_document(facts, cell_of_position)
 
 
 def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) -> Facts:
-    notes: list[str] = []
+    notes: list[Phrase] = []
     models = []
     for raw in facts.get("models", []) if isinstance(facts.get("models"), list) else []:
         try:
             models.append(model_from_facts(raw, len(models), cell_of_position))
         except (KeyError, TypeError, ValueError) as exc:
-            notes.append(f"a traced model record was malformed and ignored ({exc!r})")
+            notes.append(msg("a traced model record was malformed and ignored ({error})", error=repr(exc)))
     cells = []
     for raw in facts.get("cells", []) if isinstance(facts.get("cells"), list) else []:
         if isinstance(raw, dict) and raw.get("status") in ("ok", "error", "timeout"):

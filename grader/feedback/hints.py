@@ -1,6 +1,7 @@
 """Hints for the ways course code breaks under TensorFlow 2 / Keras 3 and under the grader.
 
-hint_for(cell source, one-line error, traceback) -> a short message in Korean or English, or None.
+hint_for(cell source, one-line error, traceback) -> a short message (rendered in Korean or English
+when shown; the Korean is in the catalogue), or None.
 RULES is a table checked in order; the first rule that matches writes the hint.
 """
 
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from grader.message import Message, Phrase, english, msg
 from grader.models import Lang
 
 
@@ -38,20 +40,19 @@ class Rule:
     """`match` returns the values the messages are formatted with, or None when the rule does not apply."""
 
     name: str
-    match: Callable[[Facts], Mapping[str, str] | None]
-    message_ko: str
-    message_en: str
+    match: Callable[[Facts], Mapping[str, object] | None]
+    message: str  # English, a str.format pattern and the catalogue's key
 
 
-def hint_for(source: str, error: str | None, traceback: str | None, lang: Lang = "en") -> str | None:
+def hint_for(source: str, error: Phrase | None, traceback: str | None) -> Message | None:
     """The hint of the first matching rule, or None. Without an error or traceback there is nothing to explain."""
-    facts = Facts(source or "", error or "", traceback or "")
+    facts = Facts(source or "", english(error), traceback or "")
     if not (facts.error.strip() or facts.traceback.strip()):
         return None
     for rule in RULES:
         found = rule.match(facts)
         if found is not None:
-            return (rule.message_ko if lang == "ko" else rule.message_en).format(**found)
+            return msg(rule.message, **found)
     return None
 
 
@@ -93,77 +94,61 @@ class _Tf1:
     names: tuple[str, ...]  # attribute names as an AttributeError reports them
     pattern: str  # how the call looks in source
     api: str
-    fix_en: str
-    fix_ko: str
+    fix: str  # English; the catalogue has its Korean
 
 
 _TF1 = (
     _Tf1(("placeholder",), r"\btf\.(?:compat\.v1\.)?placeholder\b", "tf.placeholder",
-         "feed data directly—build a Keras model (`tf.keras.Input(shape=(784,))`) and call `model.fit(x, y)`",
-         "placeholder 없이 데이터를 바로 넣습니다 — Keras 모델(`tf.keras.Input(shape=(784,))`)을 만들고 `model.fit(x, y)`를 호출하세요"),
+         "feed data directly—build a Keras model (`tf.keras.Input(shape=(784,))`) and call `model.fit(x, y)`"),
     _Tf1(("Session", "InteractiveSession"), r"\btf\.(?:compat\.v1\.)?(?:Interactive)?Session\b", "tf.Session",
-         "there is no Session; TF 2 runs eagerly, so call the model or function directly (`model(x)`, `loss.numpy()`)",
-         "Session이 없습니다. TF 2는 즉시 실행(eager)이므로 모델이나 함수를 바로 호출하세요 (`model(x)`, `loss.numpy()`)"),
+         "there is no Session; TF 2 runs eagerly, so call the model or function directly (`model(x)`, `loss.numpy()`)"),
     _Tf1(("contrib",), r"\btf\.contrib\b", "tf.contrib",
-         "use `tf.keras.layers` / `tf.keras.initializers` (e.g. `tf.keras.initializers.GlorotUniform()` for xavier)",
-         "`tf.keras.layers` / `tf.keras.initializers`를 쓰세요 (xavier는 `tf.keras.initializers.GlorotUniform()`)"),
+         "use `tf.keras.layers` / `tf.keras.initializers` (e.g. `tf.keras.initializers.GlorotUniform()` for xavier)"),
     _Tf1(("AdamOptimizer",), r"\btf\.(?:compat\.v1\.)?train\.AdamOptimizer\b", "tf.train.AdamOptimizer",
-         "use `tf.keras.optimizers.Adam(learning_rate=0.001)`",
-         "`tf.keras.optimizers.Adam(learning_rate=0.001)`를 쓰세요"),
+         "use `tf.keras.optimizers.Adam(learning_rate=0.001)`"),
     _Tf1(("GradientDescentOptimizer",), r"\btf\.(?:compat\.v1\.)?train\.GradientDescentOptimizer\b",
          "tf.train.GradientDescentOptimizer",
-         "use `tf.keras.optimizers.SGD(learning_rate=0.01)`",
-         "`tf.keras.optimizers.SGD(learning_rate=0.01)`를 쓰세요"),
+         "use `tf.keras.optimizers.SGD(learning_rate=0.01)`"),
     _Tf1(("MomentumOptimizer", "RMSPropOptimizer", "AdagradOptimizer"),
          r"\btf\.(?:compat\.v1\.)?train\.(?:Momentum|RMSProp|Adagrad)Optimizer\b", "tf.train.*Optimizer",
-         "use the optimizers in `tf.keras.optimizers` (`SGD(momentum=0.9)`, `RMSprop`, `Adagrad`)",
-         "`tf.keras.optimizers`의 옵티마이저(`SGD(momentum=0.9)`, `RMSprop`, `Adagrad`)를 쓰세요"),
+         "use the optimizers in `tf.keras.optimizers` (`SGD(momentum=0.9)`, `RMSprop`, `Adagrad`)"),
     _Tf1(("global_variables_initializer", "initialize_all_variables", "local_variables_initializer"),
          r"\btf\.(?:global_variables_initializer|initialize_all_variables|local_variables_initializer)\b",
          "tf.global_variables_initializer",
-         "delete it; TF 2 variables are initialized when they are created",
-         "그 줄을 지우세요. TF 2의 변수는 만들 때 초기화됩니다"),
+         "delete it; TF 2 variables are initialized when they are created"),
     _Tf1(("random_normal",), r"\btf\.random_normal\b", "tf.random_normal",
-         "use `tf.random.normal(...)`", "`tf.random.normal(...)`을 쓰세요"),
+         "use `tf.random.normal(...)`"),
     _Tf1(("random_uniform",), r"\btf\.random_uniform\b", "tf.random_uniform",
-         "use `tf.random.uniform(...)`", "`tf.random.uniform(...)`을 쓰세요"),
+         "use `tf.random.uniform(...)`"),
     _Tf1(("truncated_normal",), r"\btf\.truncated_normal\b", "tf.truncated_normal",
-         "use `tf.random.truncated_normal(...)`", "`tf.random.truncated_normal(...)`을 쓰세요"),
+         "use `tf.random.truncated_normal(...)`"),
     _Tf1(("set_random_seed",), r"\btf\.set_random_seed\b", "tf.set_random_seed",
-         "use `tf.random.set_seed(...)`", "`tf.random.set_seed(...)`를 쓰세요"),
+         "use `tf.random.set_seed(...)`"),
     _Tf1(("get_variable",), r"\btf\.get_variable\b", "tf.get_variable",
-         "use `tf.Variable(initial_value)` or a Keras layer such as `tf.keras.layers.Dense`",
-         "`tf.Variable(초기값)`이나 `tf.keras.layers.Dense` 같은 Keras 층을 쓰세요"),
+         "use `tf.Variable(initial_value)` or a Keras layer such as `tf.keras.layers.Dense`"),
     _Tf1(("softmax_cross_entropy_with_logits_v2",), r"\bsoftmax_cross_entropy_with_logits_v2\b",
          "tf.nn.softmax_cross_entropy_with_logits_v2",
          "use `tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...)` "
-         "or `tf.keras.losses.CategoricalCrossentropy(from_logits=True)`",
-         "`tf.nn.softmax_cross_entropy_with_logits(labels=..., logits=...)`나 "
-         "`tf.keras.losses.CategoricalCrossentropy(from_logits=True)`를 쓰세요"),
+         "or `tf.keras.losses.CategoricalCrossentropy(from_logits=True)`"),
     _Tf1(("make_one_shot_iterator", "make_initializable_iterator"),
          r"\bmake_(?:one_shot|initializable)_iterator\b", "make_one_shot_iterator",
-         "iterate the dataset directly: `for x, y in dataset:` (or `iter(dataset)`)",
-         "데이터셋을 바로 반복하세요: `for x, y in dataset:` (또는 `iter(dataset)`)"),
+         "iterate the dataset directly: `for x, y in dataset:` (or `iter(dataset)`)"),
     _Tf1(("create_global_step", "get_or_create_global_step", "get_global_step"),
          r"\btf\.(?:compat\.v1\.)?train\.(?:create|get_or_create|get)_global_step\b", "tf.train.create_global_step",
-         "drop the global step; `optimizer.iterations` counts the steps",
-         "global step은 지우세요. 단계 수는 `optimizer.iterations`가 셉니다"),
+         "drop the global step; `optimizer.iterations` counts the steps"),
     _Tf1(("global_step",), r"apply_gradients\s*\([^)]*\bglobal_step\s*=", "apply_gradients(..., global_step=...)",
          "drop `global_step=`: `optimizer.apply_gradients(zip(grads, model.trainable_variables))`; "
-         "`optimizer.iterations` counts the steps",
-         "`global_step=`을 지우세요: `optimizer.apply_gradients(zip(grads, model.trainable_variables))`. "
-         "단계 수는 `optimizer.iterations`가 셉니다"),
+         "`optimizer.iterations` counts the steps"),
     _Tf1(("layers",), r"\btf\.layers\.", "tf.layers",
-         "use `tf.keras.layers` (e.g. `tf.keras.layers.Dense(256, activation='relu')`)",
-         "`tf.keras.layers`를 쓰세요 (예: `tf.keras.layers.Dense(256, activation='relu')`)"),
+         "use `tf.keras.layers` (e.g. `tf.keras.layers.Dense(256, activation='relu')`)"),
     _Tf1(("reset_default_graph",), r"\btf\.reset_default_graph\b", "tf.reset_default_graph",
-         "use `tf.keras.backend.clear_session()`", "`tf.keras.backend.clear_session()`을 쓰세요"),
-    _Tf1(("log",), r"\btf\.log\s*\(", "tf.log", "use `tf.math.log(...)`", "`tf.math.log(...)`를 쓰세요"),
+         "use `tf.keras.backend.clear_session()`"),
+    _Tf1(("log",), r"\btf\.log\s*\(", "tf.log", "use `tf.math.log(...)`"),
 )
 
 
-def _tf1_found(entry: _Tf1) -> dict[str, str]:
-    return {"api": entry.api, "fix_en": entry.fix_en, "fix_ko": entry.fix_ko}
+def _tf1_found(entry: _Tf1) -> dict[str, object]:
+    return {"api": entry.api, "fix": msg(entry.fix)}
 
 
 def _tf1_by_error(f: Facts) -> Mapping[str, str] | None:
@@ -249,76 +234,61 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "keras3-lr",
         _keras_lr,
-        "Keras 3에서는 `lr` 대신 `learning_rate`를 씁니다: `{optimizer}(learning_rate={value})`",
         "Keras 3 renamed `lr` to `learning_rate`: write `{optimizer}(learning_rate={value})`.",
     ),
     Rule(
         "tf1-eager",
         _eager,
-        "TF 2는 처음부터 즉시 실행(eager) 모드입니다. `tf.enable_eager_execution()` 줄을 지우세요.",
         "TensorFlow 2 runs eagerly by default; delete the `tf.enable_eager_execution()` line.",
     ),
     Rule(
         "tf1-api",
         _tf1_by_error,
-        "TensorFlow 1 API(`{api}`)는 TF 2에 없습니다: {fix_ko}.",
-        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix_en}.",
+        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix}.",
     ),
     Rule(
         "colab-only",
         _colab,
-        "`google.colab`은 Colab 안에서만 있습니다. `drive.mount(...)`/`files.upload()`를 지우고, "
-        "필요한 파일은 제출 zip에 넣어 상대 경로로 읽으세요.",
         "`google.colab` exists only inside Colab. Remove `drive.mount(...)`/`files.upload()` and read files "
         "by relative path from your submission folder (put them in the zip).",
     ),
     Rule(
         "download",
         _download,
-        "채점기는 인터넷 없이 실행됩니다. MNIST는 채점기가 제공하니 `tf.keras.datasets.mnist.load_data()`로 읽으세요.",
         "The grader runs without internet. It provides MNIST through `tf.keras.datasets.mnist.load_data()`; use that "
         "instead of downloading.",
     ),
     Rule(
         "memory",
         _memory,
-        "메모리가 부족합니다. `batch_size`를 줄이거나(예: 100) 모델을 작게 만들고, 데이터 복사본을 여러 개 두지 마세요.",
         "Out of memory: use a smaller `batch_size` (e.g. 100) or a smaller model, and don't keep extra copies of the data.",
     ),
     Rule(
         "label-shape",
         _labels,
-        "레이블과 출력의 모양이 맞지 않습니다. 정수 레이블(0~9)이면 `sparse_categorical_crossentropy`를, "
-        "`categorical_crossentropy`를 쓰려면 `tf.keras.utils.to_categorical(y, 10)`로 원-핫 인코딩하세요.",
         "Labels and outputs don't match: with integer labels (0-9) use `sparse_categorical_crossentropy`; "
         "for `categorical_crossentropy` one-hot encode them with `tf.keras.utils.to_categorical(y, 10)`.",
     ),
     Rule(
         "input-shape",
         _input_shape,
-        "입력 모양이 모델과 맞지 않습니다. MNIST 이미지는 28×28이니 `x.reshape(-1, 784)`로 펴거나 `Flatten` 층을 쓰고, "
-        "모델의 입력 모양 (784,)과 맞추세요.",
         "The input shape doesn't match the model: MNIST images are 28x28, so flatten them with `x.reshape(-1, 784)` "
         "(or a `Flatten` layer) and give the model the input shape (784,).",
     ),
     Rule(
         "missing-import",
         _missing_import,
-        "`{name}`를 import하지 않았습니다. 맨 위 셀에 `{statement}`를 넣으세요.",
         "`{name}` is not imported: add `{statement}` to the first cell.",
     ),
     Rule(
         "name-error",
         _name_error,
-        "`{name}`이(가) 정의되지 않았습니다. 셀을 위에서부터 순서대로 실행하세요. `{name}`은(는) 뒤쪽 셀이나 "
-        "지운 셀, 또는 앞에서 실패한 셀에서 정의됩니다.",
         "`{name}` is not defined: run the cells in order from the top; `{name}` is defined in a later, removed "
         "or earlier failing cell.",
     ),
     Rule(
         "tf1-source",
         _tf1_by_source,
-        "TensorFlow 1 API(`{api}`)는 TF 2에 없습니다: {fix_ko}.",
-        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix_en}.",
+        "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix}.",
     ),
 )

@@ -13,39 +13,15 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from grader.feedback.catalogue import PAGE as TEXT
+from grader.feedback.i18n import relang
 from grader.grading.compare import BLOCK_FIELDS
-
-TEXT = {
-    "en": {"title": "Grading report", "score": "Score", "checks": "Checks", "check": "check", "status": "status",
-           "points": "points", "message": "message", "runs": "Trained models, measured by the grader",
-           "arch": "architecture", "params": "parameters", "optimizer": "optimizer", "epochs": "epochs",
-           "acc": "test accuracy", "curves": "Training curves", "confusion": "Confusion matrix (rows: true digit)",
-           "wrong": "Misclassified test digits (true → predicted)", "cells": "Failing cells", "hint": "Hint",
-           "notes": "Notes", "quiz": "Quiz", "none": "No model was trained.", "reference": "reference",
-           "measured_by": "measured", "rejected": "The submission could not be graded",
-           "vs_reference": "Compared with the reference model of", "yours": "yours", "layer": "layer", "cell": "cell",
-           "output": "output", "fields": {f: f for f in BLOCK_FIELDS},
-           "curves_ref": "Training curves (solid: yours, dashed: reference)",
-           "legend_rule": "differs where this part has a rule",
-           "legend_free": "differs in a choice the part leaves to you",
-           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"}},
-    "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
-           "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
-           "params": "파라미터", "optimizer": "옵티마이저", "epochs": "에폭", "acc": "테스트 정확도",
-           "curves": "학습 곡선", "confusion": "혼동 행렬 (행: 실제 숫자)", "wrong": "틀린 테스트 이미지 (실제 → 예측)",
-           "cells": "오류가 난 셀", "hint": "힌트", "notes": "참고", "quiz": "퀴즈", "none": "학습된 모델이 없습니다.",
-           "reference": "기준", "measured_by": "측정", "rejected": "제출물을 채점할 수 없습니다",
-           "vs_reference": "비교한 기준 모델:", "yours": "제출", "layer": "층", "cell": "셀", "output": "출력",
-           "fields": {"units": "유닛", "activation": "활성화", "initializer": "초기화", "dropout": "드롭아웃",
-                      "batchnorm": "배치정규화"},
-           "curves_ref": "학습 곡선 (실선: 제출, 점선: 기준)",
-           "legend_rule": "이 항목의 요구 사항과 다른 부분", "legend_free": "자유롭게 정할 수 있는 부분에서 다른 점",
-           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"}},
-}
 
 
 def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en") -> str:
-    """The report page; `data_path` (MNIST) supplies the images of misclassified digits."""
+    """The report page in `lang` (the document is worded again if it was stored in another);
+    `data_path` (MNIST) supplies the images of misclassified digits."""
+    doc = relang(doc, lang)
     env = Environment(loader=PackageLoader("grader.feedback", "templates"), autoescape=select_autoescape(["html"]))
     images = _test_images(data_path)
     runs = []

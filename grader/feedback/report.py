@@ -6,35 +6,20 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.feedback.catalogue import REPORT as _TEXT
+from grader.feedback.i18n import relang, render as word
 from grader.grading.compare import comparison_dict, summarize
+from grader.message import to_json as phrase_json
 from grader.models import Report, TracedModel
 
-_TEXT = {
-    "en": {"checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
-           "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
-           "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
-           "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
-           "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
-           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"},
-           "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
-           "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
-                    "Run without --quick for the grade."},
-    "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
-           "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
-           "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
-           "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
-           "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
-           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"},
-           "graded": "제출물 `{name}`: grader {version}으로 채점 ({secs:.0f}초).",
-           "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
-                    "점수는 --quick 없이 실행해야 나옵니다."},
-}
 _STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    compared = {c.model: comparison_dict(c, report.lang) for c in report.comparisons}
-    return {
+    """The report document, worded in `report.lang`; every sentence also keeps its message form,
+    so `i18n.relang` can word a stored document again in another language."""
+    compared = {c.model: comparison_dict(c) for c in report.comparisons}
+    doc = {
         "grader_version": report.grader_version,
         "submission": report.submission,
         "sha256": report.sha256,
@@ -42,16 +27,19 @@ def to_dict(report: Report) -> dict[str, Any]:
         "status": report.status,
         "score": report.score,
         "max_score": report.max_score,
-        "checks": [{"id": c.id, "title": c.title, "status": c.status, "score": c.score,
-                    "max_score": c.max_score, "message": c.message} for c in report.checks],
+        "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "status": c.status,
+                    "score": c.score, "max_score": c.max_score, "message": "", "text": phrase_json(c.message)}
+                   for c in report.checks],
         "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
-        "cells": [{"index": c.index, "status": c.status, "error": c.error, "hint": c.hint,
-                   "traceback": c.traceback} for c in report.cells if c.status != "ok"],
-        "messages": list(report.messages),
+        "cells": [{"index": c.index, "status": c.status, "error": None, "error_text": phrase_json(c.error), "hint": None,
+                   "hint_text": phrase_json(c.hint), "traceback": c.traceback} for c in report.cells if c.status != "ok"],
+        "messages": [],
+        "message_texts": [phrase_json(m) for m in report.messages],
         "duration_s": report.duration_s,
         "quick": report.quick,
         "lang": report.lang,
     }
+    return relang(doc, report.lang)
 
 
 def to_json(report: Report) -> str:
@@ -67,7 +55,7 @@ def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> di
         "optimizer": model.optimizer, "learning_rate": model.learning_rate, "loss": model.loss,
         "epochs": model.epochs, "batch_size": model.batch_size, "steps": model.steps,
         "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
-        "measure_note": model.measure_note, "reported_accuracy": model.reported_accuracy,
+        "measure_note": None, "measure_note_text": phrase_json(model.measure_note), "reported_accuracy": model.reported_accuracy,
         "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
         "history": {k: list(v) for k, v in model.history.items()},
         "confusion": [list(row) for row in model.confusion],
@@ -82,9 +70,11 @@ def render(report: Report, console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    t = _TEXT.get(report.lang, _TEXT["en"])
+    lang = report.lang
+    t = _TEXT.get(lang, _TEXT["en"])
     if report.status == "rejected":
-        console.print(Panel("\n".join(report.messages), title=t["rejected"], border_style="red"))
+        console.print(Panel("\n".join(word(m, lang) for m in report.messages), title=t["rejected"],
+                            border_style="red"))
         return
     console.print(Text(f"{report.assignment}  ·  {report.submission}", style="bold"))
     checks = Table(title=t["checks"], title_justify="left", show_lines=False, expand=True)
@@ -93,7 +83,8 @@ def render(report: Report, console) -> None:
     checks.add_column(t["points"], justify="right", no_wrap=True)
     checks.add_column(t["message"], overflow="fold", ratio=5)
     for c in report.checks:
-        checks.add_row(c.title, Text(t["statuses"][c.status], style=_STATUS_STYLE[c.status]), f"{c.score:g}/{c.max_score:g}", c.message)
+        checks.add_row(c.title_for(lang), Text(t["statuses"][c.status], style=_STATUS_STYLE[c.status]),
+                       f"{c.score:g}/{c.max_score:g}", word(c.message, lang))
     console.print(checks)
 
     if report.runs:
@@ -117,8 +108,8 @@ def render(report: Report, console) -> None:
             runs.add_row(str(m.index + 1), where, m.architecture() or "—",
                          f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
         console.print(runs)
-        notes = [f"#{m.index + 1}: {m.measure_note}" for m in report.runs if m.measure_note]
-        notes += [f"#{c.model + 1} {summarize(c, report.lang)}" for c in report.comparisons]
+        notes = [f"#{m.index + 1}: {word(m.measure_note, lang)}" for m in report.runs if m.measure_note]
+        notes += [f"#{c.model + 1} {word(summarize(c), lang)}" for c in report.comparisons]
         for note in notes:
             console.print(Text(note, style="dim"))
     else:
@@ -129,21 +120,22 @@ def render(report: Report, console) -> None:
         console.print(Text(t["cells"], style="bold red"))
         for c in failing:
             body = Text()
+            error = word(c.error, lang)
             tail = _tail(c.traceback, 8) if c.traceback else ""
-            if tail and c.error and tail.splitlines()[-1].strip() == c.error.strip():
+            if tail and error and tail.splitlines()[-1].strip() == error.strip():
                 tail = "\n".join(tail.splitlines()[:-1])  # the error line follows in red
             if tail:
                 body.append(tail + "\n", style="dim")
-            body.append(c.error or c.status, style="red")
+            body.append(error or c.status, style="red")
             if c.hint:
-                body.append(f"\n{t['hint']}: {c.hint}", style="cyan")
+                body.append(f"\n{t['hint']}: {word(c.hint, lang)}", style="cyan")
             first = (c.source.strip().splitlines() or [""])[0][:70]
             console.print(Panel(body, title=f"{t['cell']} {c.index} [{c.status}]  {first}", title_align="left",
                                 border_style="red" if c.status == "error" else "yellow"))
     if report.messages:
         console.print(Text(t["notes"], style="bold"))
         for message in report.messages:
-            console.print(Text(f"  • {message}", style="dim"))
+            console.print(Text(f"  • {word(message, lang)}", style="dim"))
     if report.quick:
         skipped = sum(c.status == "skipped" for c in report.checks)
         console.print(Text(t["quick"].format(n=skipped), style="yellow"))
@@ -155,9 +147,11 @@ def _tail(text: str, lines: int) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def to_markdown(doc: dict[str, Any]) -> str:
-    """The same report as `grader check`, as Markdown in the report's language, from its JSON document
-    (for feedback files)."""
+def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
+    """The same report as `grader check`, as Markdown, from its JSON document (for feedback files);
+    in `lang` if given, else in the language the document was worded in."""
+    if lang is not None:
+        doc = relang(doc, lang)
     t = _TEXT.get(doc.get("lang", "en"), _TEXT["en"])
     lines = [f"# {doc.get('assignment') or 'Submission'}: {doc['score']:g} / {doc['max_score']:g}", "",
              t["graded"].format(name=Path(doc["submission"]).name, version=doc["grader_version"],

@@ -18,8 +18,7 @@ from typing import Any
 from grader.grading.checks import REGISTRY
 from grader.grading.schema import BUILTIN_CHECKS, validate_assignment
 from grader.errors import AssignmentError, AssignmentNotFound
-from grader.feedback.i18n import LANGS
-from grader.models import Assignment, CheckSpec, Limits, ResourceLimits
+from grader.models import LANGS, Assignment, CheckSpec, Limits, ResourceLimits
 
 def shipped_dirs() -> list[Path]:
     package = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from grader.grading import quiz
-from grader.feedback.i18n import say
+from grader.message import Phrase, join, msg
 from grader.models import Assignment, CheckSpec, CheckStatus, Run, TracedModel
 from grader.grading.rules import Criterion, accuracy_criterion, architecture_criteria
 
@@ -24,13 +24,12 @@ class Evidence:
     run: Run
     answers: Mapping[str, str]
     quick: bool = False  # training was capped: accuracy cannot be judged
-    lang: str = "en"  # the language messages are worded in
 
 
 @dataclass(frozen=True)
 class Outcome:
     fraction: float  # 0..1 of the check's points
-    message: str
+    message: Phrase  # rendered in the reader's language when shown
     status: CheckStatus | None = None  # default: passed iff fraction == 1
 
 
@@ -64,11 +63,10 @@ def threshold_of(spec: CheckSpec, assignment: Assignment) -> float | None:
 @check("run")
 def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
     """The best traced model against the part's architecture rules and accuracy threshold."""
-    lang = evidence.lang
     dataset = spec.params.get("dataset", assignment.dataset)
     models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
     if not models:
-        return Outcome(0.0, say(lang, "no trained model was found: the grader only counts models that model.fit "
+        return Outcome(0.0, msg("no trained model was found: the grader only counts models that model.fit "
                                       "(or a training loop with a Keras optimizer) actually trained"))
     # capped training says nothing about the accuracy the full run reaches: judge it later
     judged_later = evidence.quick and spec.params.get("min_accuracy") is not None
@@ -76,24 +74,24 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
     weight = float(spec.params.get("accuracy_weight", 0.5)) if threshold is not None else 0.0
     best: tuple[float, float, TracedModel, list[Criterion]] | None = None
     for model in models:
-        arch = architecture_criteria(model, spec.params, lang)
-        acc = [accuracy_criterion(model, threshold, lang)] if threshold is not None else []
+        arch = architecture_criteria(model, spec.params)
+        acc = [accuracy_criterion(model, threshold)] if threshold is not None else []
         fraction = _blend(arch, acc, weight)
         key = (round(fraction, 6), model.test_accuracy or 0.0)
         if best is None or key >= (best[0], best[1]):  # ties go to the later model
             best = (key[0], key[1], model, arch + acc)
     fraction, _, model, criteria = best
-    where = (say(lang, "model #{n} `{name}` (cell {cell})", n=model.index + 1, name=model.name, cell=model.cell)
-             if model.cell is not None else say(lang, "model #{n} `{name}`", n=model.index + 1, name=model.name))
+    where = (msg("model #{n} `{name}` (cell {cell})", n=model.index + 1, name=model.name, cell=model.cell)
+             if model.cell is not None else msg("model #{n} `{name}`", n=model.index + 1, name=model.name))
     failed = [c.message for c in criteria if not c.ok]
     if not failed:
         if judged_later:
-            return Outcome(0.0, say(lang, "{where}: architecture matches; accuracy not judged in --quick mode "
+            return Outcome(0.0, msg("{where}: architecture matches; accuracy not judged in --quick mode "
                                           "(training was capped): run the full check", where=where), status="skipped")
         passed = [c.message for c in criteria if c.name == "accuracy"]
-        return Outcome(1.0, say(lang, "{where}: {details}", where=where,
-                                details="; ".join(passed) or say(lang, "matches")))
-    return Outcome(min(1.0, fraction), say(lang, "closest is {where}: {failed}", where=where, failed="; ".join(failed)))
+        return Outcome(1.0, msg("{where}: {details}", where=where,
+                                details=join(passed) if passed else msg("matches")))
+    return Outcome(min(1.0, fraction), msg("closest is {where}: {failed}", where=where, failed=join(failed)))
 
 
 def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:
@@ -115,7 +113,6 @@ def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -
     `expect`: "b_better_accuracy" (b's measured accuracy > a's + margin) or "b_lower_loss"
     (b's last training loss < a's). `same_shape` asks for equal hidden layer widths.
     """
-    lang = evidence.lang
     a_rules, b_rules = spec.params["a"], spec.params["b"]
     a_label, b_label = spec.params.get("a_label", "a"), spec.params.get("b_label", "b")
     dataset = spec.params.get("dataset", assignment.dataset)
@@ -124,20 +121,20 @@ def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -
     b_side = [m for m in models if all(c.ok for c in architecture_criteria(m, b_rules))]
     missing = [label for label, side in ((a_label, a_side), (b_label, b_side)) if not side]
     if missing:
-        return Outcome(0.0, say(lang, "nothing to compare: no run found for {missing}",
+        return Outcome(0.0, msg("nothing to compare: no run found for {missing}",
                                 missing=", ".join(f"'{m}'" for m in missing)))
     pairs = [(a, b) for a in a_side for b in b_side if a is not b
              and (not spec.params.get("same_shape") or _widths(a) == _widths(b))]
     if not pairs:
-        return Outcome(0.25, say(lang, "the {a} and {b} runs differ in shape; the notes compare nets of the same shape",
+        return Outcome(0.25, msg("the {a} and {b} runs differ in shape; the notes compare nets of the same shape",
                                  a=a_label, b=b_label))
     if evidence.quick and any(m.capped for pair in pairs for m in pair):
-        return Outcome(0.0, say(lang, "{a} and {b} runs found; their comparison is not judged in --quick mode",
+        return Outcome(0.0, msg("{a} and {b} runs found; their comparison is not judged in --quick mode",
                                 a=a_label, b=b_label), status="skipped")
     expect, margin = spec.params.get("expect", "b_better_accuracy"), float(spec.params.get("margin", 0.0))
-    judged = [(a, b, _compare(a, b, expect, margin, lang)) for a, b in pairs]
+    judged = [(a, b, _compare(a, b, expect, margin)) for a, b in pairs]
     a, b, (ok, detail) = max(judged, key=lambda j: (j[2][0], j[1].index))
-    text = say(lang, "{a} #{i} vs {b} #{j}: {detail}", a=a_label, i=a.index + 1, b=b_label, j=b.index + 1, detail=detail)
+    text = msg("{a} #{i} vs {b} #{j}: {detail}", a=a_label, i=a.index + 1, b=b_label, j=b.index + 1, detail=detail)
     return Outcome(1.0 if ok else 0.5, text)
 
 
@@ -147,47 +144,47 @@ def _widths(model: TracedModel) -> tuple:
     return tuple(b.units for b in blocks_of(model.layers)[:-1])
 
 
-def _compare(a: TracedModel, b: TracedModel, expect: str, margin: float, lang: str) -> tuple[bool, str]:
+def _compare(a: TracedModel, b: TracedModel, expect: str, margin: float) -> tuple[bool, Phrase]:
     if expect == "b_lower_loss":
         la, lb = (m.history.get("loss", (None,))[-1] for m in (a, b))
         if la is None or lb is None:
-            return False, say(lang, "no training loss recorded to compare")
-        return lb < la - margin, say(lang, "last training loss {a:.4f} vs {b:.4f}", a=la, b=lb)
+            return False, msg("no training loss recorded to compare")
+        return lb < la - margin, msg("last training loss {a:.4f} vs {b:.4f}", a=la, b=lb)
     if a.test_accuracy is None or b.test_accuracy is None:
-        return False, say(lang, "accuracy could not be measured for both")
-    return b.test_accuracy > a.test_accuracy + margin, say(lang, "measured test accuracy {a:.4f} vs {b:.4f}",
+        return False, msg("accuracy could not be measured for both")
+    return b.test_accuracy > a.test_accuracy + margin, msg("measured test accuracy {a:.4f} vs {b:.4f}",
                                                            a=a.test_accuracy, b=b.test_accuracy)
 
 
 @check("save_load")
 def save_load_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
     """A trained model saved with model.save(...) and read back with load_model(...)."""
-    run, lang = evidence.run, evidence.lang
+    run = evidence.run
     both = sorted(set(run.saves) & set(run.loads))
     if both:
-        return Outcome(1.0, say(lang, "saved and loaded back: {files}", files=", ".join(both)))
+        return Outcome(1.0, msg("saved and loaded back: {files}", files=", ".join(both)))
     if run.saves:
-        return Outcome(0.5, say(lang, "saved {files} but never loaded it back with load_model",
+        return Outcome(0.5, msg("saved {files} but never loaded it back with load_model",
                                 files=", ".join(sorted(set(run.saves)))))
-    return Outcome(0.0, say(lang, "no model.save(...) call ran"))
+    return Outcome(0.0, msg("no model.save(...) call ran"))
 
 
 @check("function")
 def function_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
     """Raw tf.Variable code: the named prediction function, called by the grader on the truth table."""
-    names, lang = spec.params.get("functions", []), evidence.lang
+    names = spec.params.get("functions", [])
     found = [m for m in evidence.run.models if m.function in names]
     if not found:
-        return Outcome(0.0, say(lang, "no function named {names} was found after the run", names=" or ".join(names)))
+        return Outcome(0.0, msg("no function named {names} was found after the run", names=" or ".join(names)))
     threshold = float(spec.params.get("min_accuracy", 1.0))
     best = max(found, key=lambda m: m.test_accuracy or 0.0)
     if best.test_accuracy is None:
-        return Outcome(0.0, best.measure_note or say(lang, "{fn}() could not be called", fn=best.function))
+        return Outcome(0.0, best.measure_note or msg("{fn}() could not be called", fn=best.function))
     ok = best.test_accuracy >= threshold
-    detail = say(lang, "{fn}() on the XOR truth table: accuracy {acc:.2f}", fn=best.function, acc=best.test_accuracy)
+    detail = msg("{fn}() on the XOR truth table: accuracy {acc:.2f}", fn=best.function, acc=best.test_accuracy)
     if not best.steps:
-        return Outcome(0.0, detail + say(lang, ", but no optimizer step updated its variables"))
-    return Outcome(1.0 if ok else 0.3, detail + ("" if ok else say(lang, " < {threshold:.2f}", threshold=threshold)))
+        return Outcome(0.0, detail + msg(", but no optimizer step updated its variables"))
+    return Outcome(1.0 if ok else 0.3, detail + ("" if ok else msg(" < {threshold:.2f}", threshold=threshold)))
 
 
 @check("quiz")
@@ -196,18 +193,18 @@ def quiz_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> O
     key = {"salt": assignment.quiz.get("salt", ""), "questions": {qid: assignment.quiz["questions"][qid]}}
     (result,) = quiz.grade({qid: evidence.answers[qid]} if qid in evidence.answers else {}, key)
     if not result.answered:
-        return Outcome(0.0, say(evidence.lang, "no answer found for question {q} (write it under a '# Quiz' heading)",
+        return Outcome(0.0, msg("no answer found for question {q} (write it under a '# Quiz' heading)",
                                 q=qid))
     answer = " ".join(evidence.answers[qid].split())[:60]
     if result.correct:
-        return Outcome(1.0, say(evidence.lang, "'{answer}' is correct", answer=answer))
-    return Outcome(0.0, say(evidence.lang, "'{answer}' is not correct", answer=answer))
+        return Outcome(1.0, msg("'{answer}' is correct", answer=answer))
+    return Outcome(0.0, msg("'{answer}' is not correct", answer=answer))
 
 
 @check("no_errors")
 def no_errors_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Outcome:
     failing = evidence.run.failing_cells
     if not failing:
-        return Outcome(1.0, say(evidence.lang, "every cell ran without an error"))
+        return Outcome(1.0, msg("every cell ran without an error"))
     listed = ", ".join(str(c.index) for c in failing[:8])
-    return Outcome(0.0, say(evidence.lang, "{n} cell(s) failed: {cells}", n=len(failing), cells=listed))
+    return Outcome(0.0, msg("{n} cell(s) failed: {cells}", n=len(failing), cells=listed))

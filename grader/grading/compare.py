@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Mapping, Sequence
 
-from grader.feedback.i18n import say
+from grader.message import Authored, Phrase, join, msg, to_json
 from grader.grading.rules import INITIALIZER_FAMILIES, architecture_criteria, blocks_of
 from grader.models import (Assignment, Block, BlockRow, Comparison, Layer, ReferenceRun, RowStatus, TracedModel,
                            describe)
@@ -29,7 +29,7 @@ _OUTPUT_RULES = {"units": ("output_units",), "activation": ("output_activation",
 _FAMILY = {name: family for family, names in INITIALIZER_FAMILIES.items() if family != "xavier" for name in names}
 
 
-def reference_runs(assignment: Assignment, lang: str = "en") -> tuple[ReferenceRun, ...]:
+def reference_runs(assignment: Assignment) -> tuple[ReferenceRun, ...]:
     """The recorded reference models, one per part with a named threshold; an entry recorded before
     layers were (or damaged by hand) is left out rather than compared wrongly."""
     found = []
@@ -43,7 +43,7 @@ def reference_runs(assignment: Assignment, lang: str = "en") -> tuple[ReferenceR
         if not blocks_of(layers):
             continue
         found.append(ReferenceRun(
-            name=name, check_id=spec.id, check_title=spec.title_for(lang), layers=layers,
+            name=name, check_id=spec.id, check_title=spec.title, check_titles=dict(spec.titles), layers=layers,
             history=_history(facts.get("history")), accuracy=_float(facts.get("accuracy")),
             epochs=int(_float(facts.get("epochs")) or 0), dataset=str(spec.params.get("dataset", assignment.dataset))))
     return tuple(found)
@@ -63,9 +63,9 @@ def _history(recorded: Any) -> dict[str, tuple[float, ...]]:
     return {k: tuple(v) for k, v in series.items() if v and None not in v}  # type: ignore[misc]
 
 
-def compare_models(models: Sequence[TracedModel], assignment: Assignment, lang: str = "en") -> tuple[Comparison, ...]:
+def compare_models(models: Sequence[TracedModel], assignment: Assignment) -> tuple[Comparison, ...]:
     """Each model with layers, beside the reference it resembles most (nothing when none was recorded)."""
-    references = reference_runs(assignment, lang)
+    references = reference_runs(assignment)
     params = {spec.id: spec.params for spec in assignment.checks}
     comparisons = []
     for model in models:
@@ -165,15 +165,17 @@ def _row(a: Block, b: Block) -> BlockRow:
     return BlockRow("changed" if differs else "same", a, b, differs)
 
 
-def comparison_dict(comparison: Comparison, lang: str = "en") -> dict[str, Any]:
-    """The JSON form the report documents carry (and the HTML page renders)."""
+def comparison_dict(comparison: Comparison) -> dict[str, Any]:
+    """The JSON form the report documents carry (and the HTML page renders); `summary_text` is the
+    summary as a message, which the report renders into `summary` in its reader's language."""
     ref = comparison.reference
     return {
-        "name": ref.name, "check": ref.check_id, "check_title": ref.check_title,
+        "name": ref.name, "check": ref.check_id, "check_title": ref.check_title, "check_title_en": ref.check_title,
+        "check_titles": dict(ref.check_titles),
         "accuracy": ref.accuracy, "epochs": ref.epochs,
         "architecture": describe(ref.layers),
         "history": {k: list(v) for k, v in ref.history.items()},
-        "differences": comparison.differences, "faults": comparison.faults, "summary": summarize(comparison, lang),
+        "differences": comparison.differences, "faults": comparison.faults, "summary_text": to_json(summarize(comparison)),
         "rows": [{"status": row.status, "differs": list(row.differs), "free": list(row.free),
                   "layer": mine, "reference_layer": theirs,
                   "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)}
@@ -198,24 +200,26 @@ def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def summarize(comparison: Comparison, lang: str = "en") -> str:
+def summarize(comparison: Comparison) -> Phrase:
     """One line for the terminal and Markdown reports: what differs from the reference, layer by layer."""
-    part = comparison.reference.check_title
+    ref = comparison.reference
+    part = Authored({**ref.check_titles, "en": ref.check_title})
     if not comparison.differences:
-        return say(lang, "same layers as the reference of '{part}'", part=part)
-    notes = []
+        return msg("same layers as the reference of '{part}'", part=part)
+    notes: list[Phrase] = []
     for row, (mine, theirs) in zip(comparison.rows, layer_numbers(comparison.rows)):
         if row.status == "extra":
-            notes.append(say(lang, "hidden layer {n} is not in the reference", n=mine))
+            notes.append(msg("hidden layer {n} is not in the reference", n=mine))
         elif row.status == "missing":
-            notes.append(say(lang, "reference hidden layer {n} is missing", n=theirs))
+            notes.append(msg("reference hidden layer {n} is missing", n=theirs))
         elif row.status == "changed":
-            where = say(lang, "output layer") if mine == 0 else say(lang, "hidden layer {n}", n=mine)
-            fields = ", ".join(f"{f} {_show(getattr(row.yours, f), lang)} ≠ {_show(getattr(row.reference, f), lang)}"
-                               + (say(lang, " (your choice)") if f in row.free else "") for f in row.differs)
-            notes.append(f"{where}: {fields}")
-    return say(lang, "vs the reference of '{part}': {notes}", part=part, notes="; ".join(notes))
+            where = msg("output layer") if mine == 0 else msg("hidden layer {n}", n=mine)
+            fields = [msg("{field} {yours} ≠ {reference}", field=f, yours=_show(getattr(row.yours, f)),
+                          reference=_show(getattr(row.reference, f)))
+                      + (msg(" (your choice)") if f in row.free else "") for f in row.differs]
+            notes.append(msg("{where}: {fields}", where=where, fields=join(fields, ", ")))
+    return msg("vs the reference of '{part}': {notes}", part=part, notes=join(notes))
 
 
-def _show(value: Any, lang: str) -> str:
-    return say(lang, "none") if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+def _show(value: Any) -> Phrase:
+    return msg("none") if value is None else f"{value:g}" if isinstance(value, float) else str(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from grader.feedback.i18n import say
+from grader.message import Phrase, join, msg
 from grader.models import Block, Layer, TracedModel
 
 INITIALIZER_FAMILIES = {
@@ -29,7 +29,7 @@ ACCURACY_BAND = 0.05  # below the threshold, credit falls linearly to zero over 
 class Criterion:
     name: str
     ok: bool
-    message: str  # why it failed (or what passed)
+    message: Phrase  # why it failed (or what passed)
     credit: float = 1.0  # 0..1, partial for accuracy
 
 
@@ -54,115 +54,115 @@ def blocks_of(layers: Sequence[Layer]) -> tuple[Block, ...]:
     return tuple(Block(b["units"], b["activation"], b["initializer"], b["dropout"], b["batchnorm"]) for b in blocks)
 
 
-def architecture_criteria(model: TracedModel, rules: Mapping[str, Any], lang: str = "en") -> list[Criterion]:
-    """One criterion per architecture rule present in `rules` (the check's parameters), worded in `lang`."""
+def architecture_criteria(model: TracedModel, rules: Mapping[str, Any]) -> list[Criterion]:
+    """One criterion per architecture rule present in `rules` (the check's parameters)."""
     blocks = blocks_of(model.layers)
     hidden, output = blocks[:-1], (blocks[-1] if blocks else None)
     found: list[Criterion] = []
     if not blocks:
-        return [Criterion("layers", False, say(lang, "the model has no Dense layers"))]
+        return [Criterion("layers", False, msg("the model has no Dense layers"))]
     if "hidden_units" in rules:
         want = [int(u) for u in rules["hidden_units"]]
         got = [b.units for b in hidden]
         problems = []
         if len(got) != len(want):
-            problems.append(say(lang, "{got} hidden layers, expected {want}", got=len(got), want=len(want)))
+            problems.append(msg("{got} hidden layers, expected {want}", got=len(got), want=len(want)))
         for i, (g, w) in enumerate(zip(got, want), start=1):
             if g != w:
-                problems.append(say(lang, "hidden layer {i}: {got} units, expected {want}", i=i, got=g, want=w))
-        found.append(Criterion("hidden_units", not problems, "; ".join(problems) or say(lang, "hidden layers {widths}", widths=got)))
+                problems.append(msg("hidden layer {i}: {got} units, expected {want}", i=i, got=g, want=w))
+        found.append(Criterion("hidden_units", not problems, join(problems) if problems else msg("hidden layers {widths}", widths=got)))
     if "min_hidden" in rules or "max_hidden" in rules:
         low, high = int(rules.get("min_hidden", 0)), int(rules.get("max_hidden", 10**6))
         ok = low <= len(hidden) <= high
         if "max_hidden" not in rules:
-            message = say(lang, "{got} hidden layers, expected at least {low}", got=len(hidden), low=low)
+            message = msg("{got} hidden layers, expected at least {low}", got=len(hidden), low=low)
         elif low == high:
-            message = say(lang, "{got} hidden layers, expected {want}", got=len(hidden), want=low)
+            message = msg("{got} hidden layers, expected {want}", got=len(hidden), want=low)
         else:
-            message = say(lang, "{got} hidden layers, expected {low} to {high}", got=len(hidden), low=low, high=high)
+            message = msg("{got} hidden layers, expected {low} to {high}", got=len(hidden), low=low, high=high)
         found.append(Criterion("hidden_count", ok, message))
     if "min_hidden_units" in rules:
         low = int(rules["min_hidden_units"])
-        small = [say(lang, "hidden layer {i}: {got} units, expected at least {low}", i=i, got=b.units, low=low)
+        small = [msg("hidden layer {i}: {got} units, expected at least {low}", i=i, got=b.units, low=low)
                  for i, b in enumerate(hidden, 1) if (b.units or 0) < low]
-        found.append(Criterion("hidden_width", not small, "; ".join(small) or say(lang, "hidden layers wide enough")))
+        found.append(Criterion("hidden_width", not small, join(small) if small else msg("hidden layers wide enough")))
     if "hidden_activation" in rules:
         want = _names(rules["hidden_activation"])
-        bad = [say(lang, "hidden layer {i}: activation {got}, expected {want}", i=i, got=b.activation or "linear",
+        bad = [msg("hidden layer {i}: activation {got}, expected {want}", i=i, got=b.activation or "linear",
                    want=" or ".join(want)) for i, b in enumerate(hidden, 1) if (b.activation or "linear") not in want]
-        found.append(Criterion("hidden_activation", bool(hidden) and not bad, "; ".join(bad) or (
-            say(lang, "no hidden layers") if not hidden else say(lang, "activations right"))))
+        found.append(Criterion("hidden_activation", bool(hidden) and not bad, join(bad) if bad else (
+            msg("no hidden layers") if not hidden else msg("activations right"))))
     if "output_units" in rules:
         want = int(rules["output_units"])
         found.append(Criterion("output_units", output.units == want,
-                               say(lang, "output layer: {got} units, expected {want}", got=output.units, want=want)))
+                               msg("output layer: {got} units, expected {want}", got=output.units, want=want)))
     if "output_activation" in rules:
         want = _names(rules["output_activation"])
         got = output.activation or "linear"
         found.append(Criterion("output_activation", got in want,
-                               say(lang, "output layer: activation {got}, expected {want}", got=got,
+                               msg("output layer: activation {got}, expected {want}", got=got,
                                    want=" or ".join(want))))
     if "initializer" in rules:
         families = _names(rules["initializer"])
         allowed = {name.lower() for f in families for name in INITIALIZER_FAMILIES.get(f, (f,))}
-        bad = [say(lang, "hidden layer {i}: kernel_initializer {got}", i=i, got=b.initializer)
+        bad = [msg("hidden layer {i}: kernel_initializer {got}", i=i, got=b.initializer)
                for i, b in enumerate(hidden, 1) if (b.initializer or "").lower() not in allowed]
         asked = " or ".join(f.capitalize() if f != "he" else "He" for f in families)
         found.append(Criterion("initializer", bool(hidden) and not bad,
-                               ("; ".join(bad) + say(lang, ", the part asks for {want}", want=asked)) if bad
-                               else say(lang, "{want} initialisation", want=asked)))
+                               (join(bad) + msg(", the part asks for {want}", want=asked)) if bad
+                               else msg("{want} initialisation", want=asked)))
     if rules.get("dropout") == "after_every_hidden":
         missing = [str(i) for i, b in enumerate(hidden, 1) if not b.dropout]
         rate = rules.get("dropout_rate")
         wrong = []
         if rate is not None:
             low, high = (rate, rate) if isinstance(rate, (int, float)) else (rate[0], rate[1])
-            wrong = [say(lang, "hidden layer {i}: dropout rate {got:g}, expected {low:g}", i=i, got=b.dropout, low=low)
+            wrong = [msg("hidden layer {i}: dropout rate {got:g}, expected {low:g}", i=i, got=b.dropout, low=low)
                      if high == low else
-                     say(lang, "hidden layer {i}: dropout rate {got:g}, expected {low:g} to {high:g}", i=i,
+                     msg("hidden layer {i}: dropout rate {got:g}, expected {low:g} to {high:g}", i=i,
                          got=b.dropout, low=low, high=high)
                      for i, b in enumerate(hidden, 1) if b.dropout and not low <= b.dropout <= high]
-        message = "; ".join(([say(lang, "no Dropout after hidden layer {layers}", layers=", ".join(missing))]
-                             if missing else []) + wrong)
+        parts = ([msg("no Dropout after hidden layer {layers}", layers=", ".join(missing))]
+                 if missing else []) + wrong
         found.append(Criterion("dropout", bool(hidden) and not missing and not wrong,
-                               message or say(lang, "Dropout after every hidden layer")))
+                               join(parts) if parts else msg("Dropout after every hidden layer")))
     if rules.get("dropout") == "none":
         has = [str(i) for i, b in enumerate(hidden, 1) if b.dropout]
-        found.append(Criterion("dropout", not has, say(lang, "Dropout after hidden layer {layers}; this part has none",
-                                                       layers=", ".join(has)) if has else say(lang, "no Dropout")))
+        found.append(Criterion("dropout", not has, msg("Dropout after hidden layer {layers}; this part has none",
+                                                       layers=", ".join(has)) if has else msg("no Dropout")))
     if rules.get("batchnorm") == "before_activation":
         bad = []
         for i, b in enumerate(hidden, 1):
             if b.batchnorm is None:
-                bad.append(say(lang, "hidden layer {i}: no BatchNormalization", i=i))
+                bad.append(msg("hidden layer {i}: no BatchNormalization", i=i))
             elif b.batchnorm == "after_activation":
-                bad.append(say(lang, "hidden layer {i}: BatchNormalization after {act}; the lab puts it between Dense "
-                                     "and ReLU", i=i, act=b.activation or say(lang, "the activation")))
-        found.append(Criterion("batchnorm", bool(hidden) and not bad, "; ".join(bad) or say(lang, "Dense > BatchNorm > ReLU")))
+                bad.append(msg("hidden layer {i}: BatchNormalization after {act}; the lab puts it between Dense "
+                                     "and ReLU", i=i, act=b.activation or msg("the activation")))
+        found.append(Criterion("batchnorm", bool(hidden) and not bad, join(bad) if bad else msg("Dense > BatchNorm > ReLU")))
     if "optimizer" in rules:
         want = _names(rules["optimizer"])
         got = (model.optimizer or "none").lower()
-        found.append(Criterion("optimizer", got in want, say(lang, "optimizer {got}, expected {want}",
+        found.append(Criterion("optimizer", got in want, msg("optimizer {got}, expected {want}",
                                                              got=model.optimizer, want=" or ".join(want))))
     if "min_epochs" in rules:
         want = int(rules["min_epochs"])
         found.append(Criterion("epochs", model.epochs >= want,
-                               say(lang, "{got} epochs, expected at least {want}", got=model.epochs, want=want)))
+                               msg("{got} epochs, expected at least {want}", got=model.epochs, want=want)))
     return found
 
 
-def accuracy_criterion(model: TracedModel, threshold: float, lang: str = "en") -> Criterion:
+def accuracy_criterion(model: TracedModel, threshold: float) -> Criterion:
     """Credit for the grader's own measurement; partial below the threshold, none if untrusted."""
     if model.trained_on_test:
-        return Criterion("accuracy", False, say(lang, "trained on the test set: no accuracy credit"), 0.0)
+        return Criterion("accuracy", False, msg("trained on the test set: no accuracy credit"), 0.0)
     if model.test_accuracy is None:
-        return Criterion("accuracy", False, model.measure_note or say(lang, "accuracy could not be measured"), 0.0)
+        return Criterion("accuracy", False, model.measure_note or msg("accuracy could not be measured"), 0.0)
     acc = model.test_accuracy
     if acc >= threshold:
-        return Criterion("accuracy", True, say(lang, "measured test accuracy {acc:.4f} >= {threshold:.4f}", acc=acc,
+        return Criterion("accuracy", True, msg("measured test accuracy {acc:.4f} >= {threshold:.4f}", acc=acc,
                                                threshold=threshold))
     credit = max(0.0, (acc - (threshold - ACCURACY_BAND)) / ACCURACY_BAND)
-    return Criterion("accuracy", False, say(lang, "measured test accuracy {acc:.4f} < {threshold:.4f}", acc=acc,
+    return Criterion("accuracy", False, msg("measured test accuracy {acc:.4f} < {threshold:.4f}", acc=acc,
                                             threshold=threshold), round(credit, 3))
 
 

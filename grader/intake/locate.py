@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from grader.errors import AmbiguousAssignment, AssignmentNotFound, NoEntryPoint
 from grader.models import Assignment, Entry, Submission
+from grader.message import Phrase, msg
 
 _MAX_SCAN_BYTES = 5 * 2**20
 
@@ -17,7 +18,7 @@ _MAX_SCAN_BYTES = 5 * 2**20
 class Located:
     entry: Entry
     assignment: Assignment
-    messages: tuple[str, ...] = ()
+    messages: tuple[Phrase, ...] = ()
 
 
 def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: Assignment | None = None) -> Located:
@@ -25,7 +26,8 @@ def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: 
     if chosen is not None:
         entry, notes = pick_entry(submission, chosen)
         if entry is None:
-            raise NoEntryPoint(f"no file matching {', '.join(chosen.entry_patterns)} in the submission")
+            raise NoEntryPoint(msg("no file matching {patterns} in the submission",
+                                   patterns=", ".join(chosen.entry_patterns)))
         return Located(entry, chosen, notes)
     matches = []
     for assignment in assignments:
@@ -42,7 +44,7 @@ def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: 
                                   "choose one with -a NAME", ids)
     found = matches[0]
     return Located(found.entry, found.assignment,
-                   found.messages + (f"assignment {found.assignment.id} picked: it is the only one matching",))
+                   found.messages + (msg("assignment {id} picked: it is the only one matching", id=found.assignment.id),))
 
 
 def pick_entry(submission: Submission, assignment: Assignment) -> tuple[Entry | None, tuple[str, ...]]:
@@ -58,7 +60,7 @@ def pick_entry(submission: Submission, assignment: Assignment) -> tuple[Entry | 
     chosen = relevant[0]
     notes = ()
     if len(relevant) > 1:
-        notes = (f"several candidate files ({', '.join(relevant[:5])}); graded {chosen}",)
+        notes = (msg("several candidate files ({files}); graded {chosen}", files=", ".join(relevant[:5]), chosen=chosen),)
     kind = "notebook" if chosen.endswith(".ipynb") else "script"
     return Entry(path=submission.root / chosen, kind=kind, relpath=chosen), notes
 

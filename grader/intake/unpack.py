@@ -34,6 +34,7 @@ from typing import BinaryIO
 
 from grader.errors import NoEntryPoint, UnreadableArchive, UnsafeArchive, UsageError
 from grader.models import Submission
+from grader.message import Phrase, msg
 
 try:
     from lzma import LZMAError
@@ -74,7 +75,7 @@ class _Output:
     root: Path  # resolved scratch folder
     limits: UnpackLimits
     files: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
     ignored: dict[str, str] = field(default_factory=dict)  # pattern -> why, in order seen
     entries: int = 0
     total_bytes: int = 0
@@ -126,8 +127,8 @@ class _Output:
                 raise
         self.files.append(rel)
 
-    def messages(self) -> tuple[str, ...]:
-        skipped = [f"Ignored {pattern} ({why})." for pattern, why in self.ignored.items()]
+    def messages(self) -> tuple[Phrase, ...]:
+        skipped = [msg("Ignored {pattern} ({why}).", pattern=pattern, why=why) for pattern, why in self.ignored.items()]
         return tuple(self.notes + skipped)
 
 
@@ -148,17 +149,18 @@ def unpack(source: Path, scratch: Path, limits: UnpackLimits = UnpackLimits()) -
             elif source.suffix.lower() in ENTRY_SUFFIXES:
                 copy_single_file(source, out)
             elif source.suffix.lower() == ".zip":
-                raise UnreadableArchive(f"{source.name} is not a readable zip archive (not a zip, or truncated)")
+                raise UnreadableArchive(msg("{name} is not a readable zip archive (not a zip, or truncated)",
+                                            name=source.name))
             else:
-                raise UnreadableArchive(f"{source.name} is not a .zip archive, a folder, a .ipynb or a .py file")
+                raise UnreadableArchive(msg("{name} is not a .zip archive, a folder, a .ipynb or a .py file",
+                                            name=source.name))
     except OSError as e:  # reading the source itself failed (permissions, vanished files)
         raise UnreadableArchive(f"cannot read {source.name} ({e.strerror or e})") from e
     open_nested_zips(out)
     files = tuple(sorted(out.files))
     if not has_entry_point(files):
-        raise NoEntryPoint(
-            f"no notebook (.ipynb) or Python module (.py) in the submission; found: {list_names(files)}"
-        )
+        raise NoEntryPoint(msg("no notebook (.ipynb) or Python module (.py) in the submission; found: {files}",
+                               files=list_names(files)))
     return Submission(source=source, root=scratch, files=files, sha256=digest, messages=out.messages())
 
 
@@ -263,14 +265,14 @@ def open_nested_zips(out: _Output) -> None:
             return
         level += 1
         if level > out.limits.max_nesting:
-            levels = f"{out.limits.max_nesting} level{'s' if out.limits.max_nesting != 1 else ''}"
-            out.notes += [f"Did not open nested archive {z}: archives are opened only {levels} deep." for z in inner]
+            out.notes += [msg("Did not open nested archive {name}: archives are opened only {n} level(s) deep.",
+                              name=z, n=out.limits.max_nesting) for z in inner]
             return
         for rel in inner:
             opened.add(rel)
             dest = pick_free_folder(out, rel[: -len(".zip")])
             extract_zip(out.root / rel, dest, rel, out)
-            out.notes.append(f"Unpacked nested archive {rel} into {dest}/.")
+            out.notes.append(msg("Unpacked nested archive {name} into {folder}/.", name=rel, folder=dest))
 
 
 def pick_free_folder(out: _Output, rel: str) -> str:
@@ -308,7 +310,7 @@ def list_folder(directory: Path, prefix: str, out: _Output) -> list[tuple[str, P
         if note_ignored(rel, out):
             continue
         if entry.is_symlink():
-            out.notes.append(f"Skipped symbolic link {rel} (links are not copied).")
+            out.notes.append(msg("Skipped symbolic link {name} (links are not copied).", name=rel))
         elif entry.is_dir(follow_symlinks=False):
             if Path(entry.path).resolve() != out.root:  # never copy the scratch folder into itself
                 found += list_folder(Path(entry.path), rel + "/", out)
@@ -321,7 +323,7 @@ def list_folder(directory: Path, prefix: str, out: _Output) -> list[tuple[str, P
                 )
             found.append((rel, Path(entry.path), size))
         else:
-            out.notes.append(f"Skipped {rel}: not a regular file.")
+            out.notes.append(msg("Skipped {name}: not a regular file.", name=rel))
     return found
 
 
