@@ -28,8 +28,10 @@ _IMPORT_HINT = "install it with: grader data import PATH/TO/mnist.npz"
 
 
 def user_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "grader"
+    """Where `grader data import` keeps the verified copy ($XDG_DATA_HOME/grader on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("grader", appauthor=False))
 
 
 def find_mnist(data_dir: Path | None = None) -> Path:

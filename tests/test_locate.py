@@ -72,3 +72,28 @@ def test_course_notebook_is_recognised_as_lab10_mnist(tmp_path):
 
     sub = unpack(ROOT / "submissions/lab10-course-notebook/submit.zip", tmp_path / "scratch")
     assert locate(sub, load_all()).assignment.id == "lab10-mnist"
+
+
+def notebook_v3(code, markdown="# Lab 10"):
+    """An IPython 2 era notebook: cells live in worksheets, and a code cell's text is `input`."""
+    return json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": ""},
+                       "worksheets": [{"metadata": {}, "cells": [
+                           {"cell_type": "markdown", "metadata": {}, "source": markdown},
+                           {"cell_type": "code", "metadata": {}, "language": "python", "collapsed": False,
+                            "input": code, "outputs": [], "prompt_number": 1}]}]})
+
+
+def test_an_nbformat_3_notebook_is_read_like_any_other(tmp_path):
+    from grader.intake.locate import code_cells
+
+    text = notebook_v3("mnist.load_data()\nlayers.Dropout(0.3)")
+    assert code_cells(text) == ["mnist.load_data()\nlayers.Dropout(0.3)"]
+    sub = submission(tmp_path, {"Mnist_DNN_TF2.ipynb": text})
+    assert locate(sub, load_all()).assignment.id == "lab10-mnist"
+
+
+def test_a_file_that_is_not_notebook_json_has_no_code_cells():
+    from grader.intake.locate import code_cells
+
+    assert code_cells("<!DOCTYPE html><html><body>Colab</body></html>") is None
+    assert code_cells('{"cells": "not a list"}') is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-import json
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -94,14 +94,15 @@ def _text(submission: Submission, relpath: str) -> str:
 
 
 def code_cells(notebook_json: str) -> list[str] | None:
-    """The sources of a notebook's code cells (not markdown, outputs or metadata); None if it is not notebook JSON."""
+    """The sources of a notebook's code cells (not markdown, outputs or metadata), read by nbformat
+    so that old formats (nbformat 3's worksheets, IPython 2 era) count too; None if it is not a notebook."""
+    import nbformat
+
     try:
-        cells = json.loads(notebook_json).get("cells", [])
-    except (ValueError, AttributeError):
+        with warnings.catch_warnings():  # missing cell ids and other schema nits are normal in old notebooks
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(notebook_json, as_version=4)
+        cells = notebook.cells
+    except Exception:  # noqa: BLE001 - anything nbformat cannot read is "not a notebook" here
         return None
-    sources = []
-    for cell in cells if isinstance(cells, list) else ():
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append("".join(map(str, source)) if isinstance(source, list) else str(source))
-    return sources
+    return [str(cell.source) for cell in cells if cell.get("cell_type") == "code"]
