@@ -30,6 +30,7 @@ class GraderError(Exception):
     """
 
     exit_code = 2
+    code = "error"  # stable, for scripts: the `error` field of a rejected --json document
 
     def __init__(self, message: Phrase = "", *args: object):
         super().__init__(english(message), *args)
@@ -39,42 +40,48 @@ class GraderError(Exception):
 class SubmissionRejected(GraderError):
     """The submission cannot be graded; the report says why."""
 
+    code = "rejected"
+
 
 class UnreadableArchive(SubmissionRejected):
-    pass
+    code = "unreadable_archive"
 
 
 class UnsafeArchive(SubmissionRejected):
-    pass
+    code = "unsafe_archive"
 
 
 class NoEntryPoint(SubmissionRejected):
-    pass
+    code = "no_entry_point"
 
 
 class UsageError(GraderError):
-    pass
+    code = "usage"
 
 
 class AssignmentNotFound(UsageError):
+    code = "no_assignment"
+
     def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)
         self.candidates = candidates
 
 
 class AmbiguousAssignment(UsageError):
+    code = "ambiguous_assignment"
+
     def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)
         self.candidates = candidates
 
 
 class DatasetError(GraderError):
-    pass
+    code = "dataset"
 
 
 class AssignmentError(GraderError):
-    pass
+    code = "assignment_invalid"
 
 
 class ExecutionError(GraderError):
-    pass
+    code = "execution"

@@ -293,6 +293,7 @@ class Report:
     lang: Lang = "en"
     quick: bool = False  # training was capped; accuracy checks were not judged
     comparisons: tuple[Comparison, ...] = ()  # trained models beside the reference models
+    error: str | None = None  # for a rejected report: the error's code (errors.GraderError.code)
 
     @property
     def passed(self) -> bool:

@@ -67,7 +67,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             assignments = load_all(options.assignments_dir) if options.assignment is None else ()
             located = locate(submission, assignments, options.assignment)
         except SubmissionRejected as exc:
-            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang)
+            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, error=exc.code)
         assignment = located.assignment
         limits = assignment.limits
         config = RunConfig(
@@ -80,7 +80,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         try:
             run = execute(located.entry, config, executor, options.progress)
         except SubmissionRejected as exc:
-            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256)
+            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256,
+                            error=exc.code)
         run = add_hints(measure(run, data_path))
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
@@ -110,10 +111,12 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str | None = None) -> Report:
+def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str | None = None,
+             error: str = "rejected") -> Report:
+    """The report of a submission that could not be graded; `error` is the stable code of why."""
     return Report(grader_version=__version__, submission=str(source), sha256=sha256, assignment=None,
                   status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration, 2),
-                  lang=lang)
+                  lang=lang, error=error)
 
 
 def add_hints(run: Run) -> Run:

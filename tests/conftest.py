@@ -15,7 +15,10 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def _mnist_dir() -> Path | None:
-    for candidate in (os.environ.get("GRADER_DATA_DIR"), ROOT.parent / "shared" / "data", ROOT / "../shared/data"):
+    """The course's copy, wherever this checkout is, else the one `grader data import` installed (CI)."""
+    from grader.data import user_data_dir
+
+    for candidate in (os.environ.get("GRADER_DATA_DIR"), ROOT.parent / "shared" / "data", user_data_dir()):
         if candidate and (Path(candidate) / "mnist.npz").is_file():
             return Path(candidate).resolve()
     return None

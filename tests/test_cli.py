@@ -76,3 +76,21 @@ def test_data_import_verifies_and_installs(tmp_path, mnist_dir):
 def test_python_dash_m_works_the_same(tmp_path):
     result = subprocess.run([sys.executable, "-m", "grader", "assignments"], capture_output=True, text=True)
     assert result.returncode == 0 and "lab10-mnist" in result.stdout
+
+
+@pytest.mark.parametrize("args, error", [
+    (["{dir}/hello.py"], "no_assignment"),  # code from no lab of this course
+    (["{dir}/missing.zip"], "usage"),
+    (["{dir}/hello.py", "--lang", "fr"], "usage"),  # Typer's own usage error, before any command ran
+    (["{dir}/hello.py", "-a", "lab99"], "no_assignment"),
+    (["{dir}/page.ipynb"], "no_entry_point"),  # a web page saved under a notebook's name
+])
+def test_json_mode_prints_one_rejected_document_for_every_refusal(tmp_path, mnist_dir, args, error):
+    (tmp_path / "hello.py").write_text("print('hello world')\n")
+    (tmp_path / "page.ipynb").write_text("<!DOCTYPE html><html><body>Google Colaboratory</body></html>")
+    result = grader("check", *[a.format(dir=tmp_path) for a in args], "--json", "--data-dir", str(mnist_dir))
+    assert result.returncode == 2, result.stderr
+    doc = json.loads(result.stdout)  # exactly one document: json.loads refuses trailing data
+    assert doc["status"] == "rejected" and doc["error"] == error and doc["messages"], doc
+    if error == "no_entry_point":
+        assert "web page" in doc["messages"][0] and "Download .ipynb" in doc["messages"][0]

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from grader import __version__
 from grader.cli import grade as cli_batch
-from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError
+from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError, UsageError
 from grader.feedback.hints import default_lang
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -26,12 +26,32 @@ app.add_typer(data_app, name="data")
 _err = Console(stderr=True)
 
 
-def _fail(exc: GraderError) -> None:
+def _fail(exc: GraderError, json_for: Optional[Path] = None, lang: str = "en") -> None:
+    """Say what went wrong on stderr and exit with its code; with `json_for` (a --json run on that
+    path) also print the one JSON document: a rejected report naming the error's code."""
     _err.print(f"[bold red]error:[/] {exc}", highlight=False)
     candidates = getattr(exc, "candidates", ())
     if isinstance(exc, (AmbiguousAssignment, AssignmentNotFound)) and candidates:
         _err.print("candidates: " + ", ".join(candidates), highlight=False)
+    if json_for is not None:
+        _print_rejected(json_for, exc.phrase, exc.code, lang)
     raise typer.Exit(exc.exit_code)
+
+
+def _print_rejected(path: Path, why, code: str, lang: str = "en") -> None:
+    from grader.feedback.report import to_json
+    from grader.pipeline import rejected
+
+    _emit_json(to_json(rejected(path, why, 0.0, lang, error=code)))
+
+
+_json_written = False  # a --json run prints exactly one document: main() adds one only if none was
+
+
+def _emit_json(text: str) -> None:
+    global _json_written
+    _json_written = True
+    sys.stdout.write(text + "\n")
 
 
 class LangChoice(str, Enum):
@@ -76,8 +96,7 @@ def check(
     from grader.feedback.report import render, to_dict, to_json
 
     if not path.exists():
-        _err.print(f"[bold red]error:[/] {path}: no such file or folder", highlight=False)
-        raise typer.Exit(2)
+        _fail(UsageError(f"{path}: no such file or folder"), path if json_out else None)
     try:
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
@@ -89,11 +108,11 @@ def check(
             with _err.status("starting the student's code...") as status:
                 report = check_submission(path, replace(options, progress=lambda text: status.update(text)))
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, path if json_out else None, _lang(lang))
     if html is not None:
         _write_html(html, to_dict(report), data_dir, report.lang)
     if json_out:
-        sys.stdout.write(to_json(report) + "\n")
+        _emit_json(to_json(report))
     else:
         render(report, Console())
     raise typer.Exit(report.exit_code)
@@ -207,7 +226,7 @@ def validate(
     except GraderError as exc:
         _fail(exc)
     if json_out:
-        sys.stdout.write(to_json(report) + "\n")
+        _emit_json(to_json(report))
     else:
         render(report, Console())
         verdict = "valid: the reference solution passes every check" if report.passed else \
@@ -328,6 +347,13 @@ def version() -> None:
 def main() -> None:
     try:
         app()
+    except SystemExit as exc:
+        # Typer's own usage errors (a bad option, a missing argument) exit 2 before any command ran:
+        # under --json they still get their one document, a rejected report with the error "usage"
+        if exc.code == 2 and "--json" in sys.argv[1:] and not _json_written:
+            target = next((a for a in sys.argv[2:] if not a.startswith("-")), "")
+            _print_rejected(Path(target), "the command line was not understood (see the message on stderr)", "usage")
+        raise
     except KeyboardInterrupt:
         _err.print("interrupted")
         sys.exit(130)

@@ -109,6 +109,13 @@ MESSAGES: dict[str, str] = {
     "Unpacked nested archive {name} into {folder}/.": "안쪽 압축 파일 {name}을(를) {folder}/에 풀었습니다.",
     "Skipped symbolic link {name} (links are not copied).": "심볼릭 링크 {name}은(는) 건너뛰었습니다 (링크는 복사하지 않습니다).",
     "Skipped {name}: not a regular file.": "{name}은(는) 일반 파일이 아니어서 건너뛰었습니다.",
+    "{name} is not a Jupyter notebook but a web page saved under a notebook's name; in Colab use File > Download > "
+    "Download .ipynb, or in Jupyter File > Download, and hand in that file":
+        "{name}은(는) 주피터 노트북이 아니라 노트북 이름으로 저장한 웹 페이지입니다. Colab에서는 파일 > 다운로드 > "
+        ".ipynb 다운로드, Jupyter에서는 File > Download로 받은 파일을 제출하세요",
+    "{name} is not a Jupyter notebook (nbformat cannot read it); download the notebook again from Colab or Jupyter "
+    "and hand in that file":
+        "{name}은(는) 주피터 노트북이 아닙니다 (nbformat이 읽지 못합니다). Colab이나 Jupyter에서 노트북을 다시 받아 제출하세요",
     "no file matching {patterns} in the submission": "제출물에 {patterns}에 맞는 파일이 없습니다",
     "several candidate files ({files}); graded {chosen}": "후보 파일이 여러 개입니다 ({files}). {chosen}을(를) 채점했습니다",
     "assignment {id} picked: it is the only one matching": "과제 {id}을(를) 골랐습니다: 맞는 과제가 이것 하나뿐입니다",

@@ -25,6 +25,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "sha256": report.sha256,
         "assignment": report.assignment,
         "status": report.status,
+        "error": report.error,
         "score": report.score,
         "max_score": report.max_score,
         "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "status": c.status,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from grader.errors import AmbiguousAssignment, AssignmentNotFound, NoEntryPoint
@@ -22,7 +22,9 @@ class Located:
 
 
 def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: Assignment | None = None) -> Located:
-    """The entry point and assignment; AssignmentNotFound / AmbiguousAssignment if unclear."""
+    """The entry point and assignment; AssignmentNotFound / AmbiguousAssignment if unclear, and
+    NoEntryPoint when the only notebooks handed in are not notebooks at all."""
+    submission = _without_broken_notebooks(submission)
     if chosen is not None:
         entry, notes = pick_entry(submission, chosen)
         if entry is None:
@@ -79,14 +81,40 @@ def matches_content(text: str, assignment: Assignment) -> bool:
     return True
 
 
-def _text(submission: Submission, relpath: str) -> str:
-    """The student's code: a notebook's code cells (not markdown, outputs or metadata), or the module."""
-    path = submission.root / relpath
+def _without_broken_notebooks(submission: Submission) -> Submission:
+    """The submission without `.ipynb` files that are not notebooks, each said in a note; if nothing
+    runnable is left, NoEntryPoint naming the file (a web page saved as `.ipynb` is the usual case)."""
+    broken = [f for f in submission.files if f.endswith(".ipynb") and code_cells(_raw(submission, f)) is None]
+    if not broken:
+        return submission
+    kept = tuple(f for f in submission.files if f not in broken)
+    notes = tuple(_not_a_notebook(submission, f) for f in broken)
+    if not any(f.endswith((".ipynb", ".py")) for f in kept):
+        raise NoEntryPoint(notes[0])
+    return replace(submission, files=kept, messages=submission.messages + notes)
+
+
+def _not_a_notebook(submission: Submission, relpath: str) -> Phrase:
+    head = _raw(submission, relpath)[:2000].lstrip("\ufeff \r\n\t").lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<meta")) or "<html" in head[:500]:
+        return msg("{name} is not a Jupyter notebook but a web page saved under a notebook's name; in Colab use "
+                   "File > Download > Download .ipynb, or in Jupyter File > Download, and hand in that file",
+                   name=relpath)
+    return msg("{name} is not a Jupyter notebook (nbformat cannot read it); download the notebook again from "
+               "Colab or Jupyter and hand in that file", name=relpath)
+
+
+def _raw(submission: Submission, relpath: str) -> str:
     try:
-        with open(path, "rb") as f:
-            text = f.read(_MAX_SCAN_BYTES).decode("utf-8", errors="replace")
+        with open(submission.root / relpath, "rb") as f:
+            return f.read(_MAX_SCAN_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return ""
+
+
+def _text(submission: Submission, relpath: str) -> str:
+    """The student's code: a notebook's code cells (not markdown, outputs or metadata), or the module."""
+    text = _raw(submission, relpath)
     if relpath.endswith(".ipynb"):
         cells = code_cells(text)
         return text if cells is None else "\n".join(cells)  # not valid JSON: let execution report it
