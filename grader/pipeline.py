@@ -82,7 +82,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         except SubmissionRejected as exc:
             return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256,
                             error=exc.code)
-        run = add_hints(measure(run, data_path))
+        run = add_hints(measure(with_student_paths(run, submission.root), data_path))
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
             run = replace(run, messages=run.messages + (
@@ -117,6 +117,22 @@ def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str
     return Report(grader_version=__version__, submission=str(source), sha256=sha256, assignment=None,
                   status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration, 2),
                   lang=lang, error=error)
+
+
+def with_student_paths(run: Run, root: Path) -> Run:
+    """Tracebacks and output name the student's own files (`lab10.py`, line 27), never the grader's
+    scratch folder they ran from."""
+    prefixes = sorted({str(root) + os.sep, str(root.resolve()) + os.sep}, key=len, reverse=True)
+
+    def clean(text):
+        if not isinstance(text, str):
+            return text
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return text
+
+    cells = tuple(replace(c, traceback=clean(c.traceback), error=clean(c.error)) for c in run.cells)
+    return replace(run, cells=cells, process_output=clean(run.process_output))
 
 
 def add_hints(run: Run) -> Run:

@@ -40,7 +40,21 @@ def build_class(folder: Path) -> Path:
     (folder / "202300011_한결_submit.zip").write_bytes(b"this is not a zip")
     with zipfile.ZipFile(folder / "202300012_오늘_submit.zip", "w") as zf:
         zf.writestr("notes.txt", "no notebook here")
+    (folder / "202300013_나비_submit.zip").write_bytes(corrupt_crc_zip("xor.py", PRELUDE))
     return folder
+
+
+def corrupt_crc_zip(name: str, text: str) -> bytes:
+    """A zip whose directory is intact but whose stored entry fails its CRC check when read."""
+    import io
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr(name, text)
+    data = bytearray(buffer.getvalue())
+    at = data.index(text.encode()[:20]) + 5
+    data[at] ^= 0x20  # one flipped bit in the file's bytes: zipfile raises BadZipFile ("Bad CRC-32")
+    return bytes(data)
 
 
 def grade(klass, out, mnist_dir, *extra, **kw):
@@ -68,9 +82,11 @@ def graded(tmp_path_factory, mnist_dir):
 def test_every_student_has_exactly_one_row_with_a_reason(graded):
     klass, out, result = graded
     rows = current(out)
-    assert len(rows) == 12
+    assert len(rows) == 13
     assert rows["202300001"][0] == "graded" and rows["202300001"][1] > 0
     assert rows["202300011"][0] == "rejected" and rows["202300012"][0] == "rejected"
+    assert rows["202300013"][0] == "rejected"  # bad CRC: a note for the student, and the batch went on
+    assert "Most similar pairs" in result.stdout  # the similarity step after grading read past it too
     assert rows["202300009"][1] == 0  # printed an accuracy, trained nothing
     assert "Not graded" in result.stdout and "202300011" in result.stdout
     feedback = (out / "feedback" / "202300005.md").read_text()
@@ -83,7 +99,7 @@ def test_exports(graded, tmp_path):
     assert grader("export", str(out), "--format", "csv").returncode == 0
     with open(out / "grades.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 12 and {"xor-net", "sigmoid-vs-relu", "low-level"} <= set(rows[0])
+    assert len(rows) == 13 and {"xor-net", "sigmoid-vs-relu", "low-level"} <= set(rows[0])
     assert next(r for r in rows if r["student_id"] == "202300001")["name"] == "김철수"
     assert grader("export", str(out), "--format", "gradescope").returncode == 0
     results = json.loads((out / "gradescope" / "202300001" / "results.json").read_text())
@@ -96,7 +112,7 @@ def test_regrading_an_unchanged_class_is_cached(graded, mnist_dir):
     before = current(out)
     started = time.monotonic()
     result = grade(klass, out, mnist_dir)
-    assert result.returncode == 0 and "cached 12" in result.stderr, result.stderr[-500:]
+    assert result.returncode == 0 and "cached 13" in result.stderr, result.stderr[-500:]
     assert time.monotonic() - started < 30
     assert current(out) == before
 
@@ -122,12 +138,12 @@ def test_kill_minus_9_then_resume_equals_a_clean_run(graded, tmp_path, mnist_dir
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done_before = current(out)
-    assert 4 <= len(done_before) < 11
+    assert 4 <= len(done_before) < 12
     result = grade(klass, out, mnist_dir)
     assert result.returncode == 0
     assert f"cached {len(done_before)}" in result.stderr  # graded before the kill: not re-run
     db = sqlite3.connect(out / "gradebook.sqlite")
-    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 11  # nothing graded twice
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 12  # nothing graded twice
     db.close()
     assert current(out) == {k: v for k, v in current(clean_out).items() if k != "202300005"}
 
@@ -158,7 +174,7 @@ def test_one_archive_of_the_whole_class_is_discovered(tmp_path):
         for path in sorted(klass.iterdir()):
             zf.write(path, f"download/{path.name}")
     found = discover(archive, scratch=tmp_path / "incoming")
-    assert len(found) == 12
+    assert len(found) == 13
     first = found[0]
     assert (first.student_id, first.name) == ("202300001", "김철수")
 

@@ -151,3 +151,16 @@ def test_a_result_graded_in_korean_and_stored_exports_in_english(tmp_path):
     (gs,) = export(tmp_path / "out", "gradescope", lang="en")
     assert "measured test accuracy" in json.dumps(json.loads(gs.read_text(encoding="utf-8")))
     assert list(csv.reader(export(tmp_path / "out", "csv", lang="en")[0].open()))[1][0] == "7"
+
+
+def test_tracebacks_name_the_students_file_not_the_scratch_folder(tmp_path):
+    from grader.pipeline import with_student_paths
+
+    root = tmp_path / "grader-x" / "submission"
+    tb = f'  File "{root}/lab10.py", line 27, in <module>\n    model.fit(x)\nValueError: bad'
+    run = Run(entry=Entry(root / "lab10.py", "script", "lab10.py"),
+              cells=(CellResult(0, "error", "", error="ValueError: bad", traceback=tb),), models=(),
+              process_output=f"{root}/lab10.py:3: UserWarning: x")
+    clean = with_student_paths(run, root)
+    assert clean.cells[0].traceback.startswith('  File "lab10.py", line 27')
+    assert str(tmp_path) not in clean.cells[0].traceback + clean.process_output

@@ -3,6 +3,8 @@
 import json
 import zipfile
 
+import pytest
+
 from conftest import ROOT
 
 from grader.classroom.similarity import code_of, compare, side_by_side_html
@@ -79,3 +81,22 @@ def test_similarity_command_ranks_the_copy_first_and_writes_html(tmp_path):
     first = next(line for line in result.stdout.splitlines() if line.startswith("│ 1 "))
     assert "2023001" in first and "2023002" in first and "100%" in first
     assert "<mark>" in (tmp_path / "sim.html").read_text()
+
+
+def test_a_zip_with_a_bad_crc_gives_the_code_it_can_read_and_never_raises(tmp_path):
+    import io
+    import zipfile
+
+    from grader.classroom.similarity import code_of
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("a.py", "good = 'kept'\n")
+        zf.writestr("b.py", "x = 'this entry is damaged'\n")
+    data = bytearray(buffer.getvalue())
+    data[data.index(b"this entry")] ^= 0x20
+    path = tmp_path / "submit.zip"
+    path.write_bytes(bytes(data))
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(path).read("b.py")  # the damage is real
+    assert code_of(path) == "good = 'kept'\n"

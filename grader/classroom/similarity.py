@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from grader.intake.locate import code_cells
+from grader.intake.unpack import READ_ERRORS as ZIP_ERRORS
 
 K = 25  # tokens per k-gram: shorter matches are noise (copydetect's default noise threshold)
 WINDOW = 1  # winnowing window; 1 keeps every k-gram (classes are small)
@@ -44,14 +45,19 @@ def code_of(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     if zipfile.is_zipfile(path):
         parts = []
-        with zipfile.ZipFile(path) as zf:
-            for info in sorted(zf.infolist(), key=lambda i: i.filename):
-                if info.is_dir() or "__MACOSX" in info.filename or info.file_size > 5 * 2**20:
-                    continue
-                if info.filename.endswith(".ipynb"):
-                    parts.append(_notebook_code(zf.read(info).decode("utf-8", errors="replace")))
-                elif info.filename.endswith(".py"):
-                    parts.append(zf.read(info).decode("utf-8", errors="replace"))
+        try:
+            with zipfile.ZipFile(path) as zf:
+                for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                    if info.is_dir() or "__MACOSX" in info.filename or info.file_size > 5 * 2**20:
+                        continue
+                    if info.filename.endswith((".ipynb", ".py")):
+                        try:
+                            text = zf.read(info).decode("utf-8", errors="replace")
+                        except ZIP_ERRORS:  # a corrupt entry (bad CRC, truncated): grading said so already
+                            continue
+                        parts.append(_notebook_code(text) if info.filename.endswith(".ipynb") else text)
+        except ZIP_ERRORS:
+            pass  # what was read before the damage still counts
         return "\n\n".join(parts)
     return ""
 
