@@ -171,6 +171,18 @@ MESSAGES: dict[str, str] = {
 
 HINTS: dict[str, str] = {
     # hints.py: the rules, then the TF1 fixes they quote
+    "`tensorflow.examples.tutorials.mnist` (`input_data.read_data_sets`) was removed with TensorFlow 1: load MNIST "
+    "with `(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()`, then "
+    "`x_train = x_train.reshape(-1, 784) / 255.0` (and the same for `x_test`); the labels are digits, so use "
+    "`sparse_categorical_crossentropy` or `tf.keras.utils.to_categorical(y, 10)`.":
+        "`tensorflow.examples.tutorials.mnist`(`input_data.read_data_sets`)는 TensorFlow 1과 함께 없어졌습니다: "
+        "`(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()`로 MNIST를 읽고 "
+        "`x_train = x_train.reshape(-1, 784) / 255.0`(x_test도 똑같이)으로 바꾸세요. 레이블은 숫자이므로 "
+        "`sparse_categorical_crossentropy`를 쓰거나 `tf.keras.utils.to_categorical(y, 10)`으로 바꾸세요.",
+    "`predict_classes` was removed from Keras: use `np.argmax(model.predict(x), axis=1)` (for one sigmoid output, "
+    "`(model.predict(x) > 0.5).astype(int)`).":
+        "Keras에서 `predict_classes`는 없어졌습니다: `np.argmax(model.predict(x), axis=1)`을 쓰세요 "
+        "(시그모이드 출력 하나라면 `(model.predict(x) > 0.5).astype(int)`).",
     "feed data directly—build a Keras model (`tf.keras.Input(shape=(784,))`) and call `model.fit(x, y)`":
         "placeholder 없이 데이터를 바로 넣습니다 — Keras 모델(`tf.keras.Input(shape=(784,))`)을 만들고 `model.fit(x, y)`를 호출하세요",
     "there is no Session; TF 2 runs eagerly, so call the model or function directly (`model(x)`, `loss.numpy()`)":

@@ -171,6 +171,20 @@ def _tf1_by_source(f: Facts) -> Mapping[str, str] | None:
     return _tf1_found(_TF1[min(hits)[1]]) if hits else None
 
 
+def _tf1_mnist(f: Facts) -> Mapping[str, object] | None:
+    said = f.says(r"No module named ['\"]tensorflow\.examples|has no attribute ['\"](?:examples|read_data_sets)['\"]")
+    if said or (f.has(r"tensorflow\.examples\.tutorials|input_data\.read_data_sets") and
+                f.says(r"ModuleNotFoundError|ImportError|AttributeError")):
+        return {}
+    return None
+
+
+def _predict_classes(f: Facts) -> Mapping[str, object] | None:
+    if f.says(r"has no attribute ['\"]predict_(?:classes|proba)['\"]"):
+        return {}
+    return None
+
+
 def _colab(f: Facts) -> Mapping[str, str] | None:
     if f.says(r"No module named ['\"]google(?:\.colab)?['\"]"):
         return {}
@@ -245,6 +259,20 @@ RULES: tuple[Rule, ...] = (
         "tf1-api",
         _tf1_by_error,
         "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix}.",
+    ),
+    Rule(
+        "tf1-mnist",
+        _tf1_mnist,
+        "`tensorflow.examples.tutorials.mnist` (`input_data.read_data_sets`) was removed with TensorFlow 1: load "
+        "MNIST with `(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()`, then "
+        "`x_train = x_train.reshape(-1, 784) / 255.0` (and the same for `x_test`); the labels are digits, "
+        "so use `sparse_categorical_crossentropy` or `tf.keras.utils.to_categorical(y, 10)`.",
+    ),
+    Rule(
+        "predict-classes",
+        _predict_classes,
+        "`predict_classes` was removed from Keras: use `np.argmax(model.predict(x), axis=1)` "
+        "(for one sigmoid output, `(model.predict(x) > 0.5).astype(int)`).",
     ),
     Rule(
         "colab-only",
