@@ -157,7 +157,31 @@ def test_arithmetic_candidates_1200(raw):
 
 
 def test_equation_gives_right_side_and_evaluated_left_side():
-    assert candidates("60000 / 50 = 1,300")[-2:] == ("1300", "1200")
+    assert {"1200"} <= set(candidates("60000 / 50 = 1,200"))
+    assert {"784"} <= set(candidates("28 x 28 = 784"))
+
+
+def test_a_false_equation_counts_as_neither_side():
+    assert candidates("60000 / 50 = 1,300") == ("60000/50=1300",)
+    assert "784" not in candidates("28 x 28 = 1024")
+
+
+@pytest.mark.parametrize("raw, right", [
+    ("784 (28x28)", "784"), ("784(28*28)", "784"), ("(28x28) 784", None), ("1200 (60000/50)", "1200"),
+    ("1,200 (60000 / 50)", "1200"), ("Stochastic (확률적)", "stochastic"), ("확률적 (Stochastic)", "stochastic"),
+    ("1200 (업데이트 횟수)", "1200"), ("784 (픽셀)", "784"), ("28 x 28 = 784", "784"),
+])
+def test_an_answer_restated_in_parentheses_counts(raw, right):
+    if right is not None:
+        assert right in candidates(raw), candidates(raw)
+
+
+@pytest.mark.parametrize("raw, wrong", [
+    ("784 or 1024", "784"), ("784 (1024)", "784"), ("1024 (784)", "784"), ("784 / 1024", "784"),
+    ("손흥민(안정환)", "안정환"), ("784, 1024", "784"),
+])
+def test_a_right_and_a_wrong_value_side_by_side_count_as_neither(raw, wrong):
+    assert wrong not in candidates(raw), candidates(raw)
 
 
 @pytest.mark.parametrize("raw", ["28 * 28", "28x28", "28×28", "28 X 28", "(28*28)", "28 x 28 픽셀", "784.0"])
@@ -232,7 +256,7 @@ def test_wrong_and_missing_answers(key):
     by_id = {r.qid: r for r in results}
     assert by_id["1"] == QuestionResult("1", True, False, 0.0, 1.0)
     assert not by_id["2"].correct
-    assert by_id["3"].correct  # the left side evaluates to 1200
+    assert not by_id["3"].correct  # a false equation: the answer it states is 1,300, whatever the left side is
     assert by_id["4"] == QuestionResult("4", False, False, 0.0, 1.0)
     assert grade({}, key) == tuple(QuestionResult(q, False, False, 0.0, 1.0) for q in "1234")
 

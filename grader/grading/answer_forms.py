@@ -91,7 +91,8 @@ _GLOSS = re.compile(r"^([^()]+)\(([^()]+)\)$")
 def candidates(answer: str) -> tuple[str, ...]:
     """The normalised forms an answer may be compared as: the whole text, the value of arithmetic
     (`60000 / 50 = 1,200` -> `1200`; `28x28` -> `784`), the one unmarked item of a marked list,
-    and both halves of a Korean/English gloss (`확률적(Stochastic)`). Never each item of a plain list."""
+    and both halves of an answer restated in parentheses (`784 (28x28)`, `확률적(Stochastic)`).
+    Never each item of a plain list, and never either side of a false equation."""
     if not answer or not answer.strip():
         return ()
     out: list[str] = []
@@ -107,17 +108,38 @@ def candidates(answer: str) -> tuple[str, ...]:
     base = normalize(flat)
     add(base)
     if _EQUALS.search(base):
+        # `28 x 28 = 784`: every side that is a number must be the same number, or the answer
+        # states something false (`60000 / 50 = 1,300`) and only its whole text is compared
         sides = [normalize(side) for side in _EQUALS.split(base)]
-        add(sides[-1])
-        add(_evaluate(sides[0]))
+        values = {_evaluate(side) for side in sides if side} - {None}
+        if len(values) <= 1:
+            add(sides[-1])
+            add(_evaluate(sides[0]))
     add(_marked_choice(answer))
-    gloss = _GLOSS.match(base)
-    if gloss:
-        a, b = normalize(gloss.group(1)), normalize(gloss.group(2))
-        if (_has_hangul(a) and _has_latin(b)) or (_has_latin(a) and _has_hangul(b)):
-            add(a)
-            add(b)
+    for form in _restated(base):
+        add(form)
     return tuple(out)
+
+
+def _restated(base: str) -> tuple[str, ...]:
+    """`784 (28x28)`, `1200 (60000/50)`, `Stochastic (확률적)`: an answer with an equivalent form in
+    parentheses counts as either half, but only when the halves agree: two numbers must be equal, a
+    number may carry a word gloss (`1200 (업데이트 횟수)`), and two words must be a Korean/English pair.
+    `784 (1024)` and `손흥민(안정환)` state two different answers and count as neither."""
+    gloss = _GLOSS.match(base)
+    if not gloss:
+        return ()
+    a, b = normalize(gloss.group(1)), normalize(gloss.group(2))
+    va, vb = _evaluate(a), _evaluate(b)
+    if va is not None and vb is not None:
+        return (a, b) if va == vb else ()
+    if va is not None and not any(c.isdigit() for c in b):
+        return (a,)
+    if vb is not None and not any(c.isdigit() for c in a):
+        return (b,)
+    if (_has_hangul(a) and _has_latin(b)) or (_has_latin(a) and _has_hangul(b)):
+        return (a, b)
+    return ()
 
 
 def _evaluate(form: str) -> str | None:
