@@ -112,6 +112,7 @@ class TracedModel:
     capped: Mapping[str, Any] = field(default_factory=dict)  # --quick: what the student asked for
     confusion: tuple[tuple[int, ...], ...] = ()  # [true][predicted] counts on the test set
     misclassified: tuple[tuple[int, int, int], ...] = ()  # (test index, true, predicted), the first few
+    stopped: Mapping[str, int] = field(default_factory=dict)  # a time limit ended fit: {"epoch": kept, "of": asked}
 
     def architecture(self) -> str:
         """A one-line summary such as 'Dense(256,relu)×2 > Dropout(0.3) > Dense(10,softmax)'."""

@@ -43,13 +43,19 @@ def student_env(config: RunConfig) -> dict[str, str]:
     return env
 
 
-def write_runtime_config(config: RunConfig) -> Path:
+STOP_GRACE_S = 20  # after a time limit, how long the student process has to keep its model before the kill
+
+
+def write_runtime_config(config: RunConfig, time_limit_s: float | None = None) -> Path:
+    """The runtime's settings; `time_limit_s` (modules) arms the runtime's own alarm, which stops
+    training gracefully before the watchdog's kill at `time_limit_s + STOP_GRACE_S`."""
     path = config.out_dir / "runtime-config.json"
     path.write_text(json.dumps({"out_dir": str(config.out_dir), "data_path": str(config.data_path),
                                 "seed": config.seed, "threads": config.threads,
                                 "quick": dict(config.quick) if config.quick else None,
                                 "predict_functions": list(config.predict_functions),
-                                "output_bytes": config.limits.output_kb * 1024}), encoding="utf-8")
+                                "output_bytes": config.limits.output_kb * 1024,
+                                "time_limit_s": time_limit_s}), encoding="utf-8")
     return path
 
 

@@ -19,7 +19,7 @@ from typing import Callable
 from grader.errors import ExecutionError, NoEntryPoint
 from grader.execution.capture import PROCESS_OUTPUT, StdioPipe
 from grader.execution.config import RunConfig
-from grader.execution.isolate import Isolation, Watchdog, student_env, write_runtime_config
+from grader.execution.isolate import STOP_GRACE_S, Isolation, Watchdog, student_env, write_runtime_config
 from grader.execution.liveness import KernelLiveness
 from grader.execution.progress import Progress
 from grader.execution.trace import read_facts
@@ -89,7 +89,9 @@ class NotebookExecutor:
             )
             client.output_budget = config.limits.output_kb * 1024
             client.progress = progress = Progress(self.progress)
-            watchdog = Watchdog(lambda: _kernel_pid(client), deadline, isolation, config.limits)
+            # the cell timeout interrupts the kernel at `deadline` (training keeps its last epoch);
+            # the watchdog kills only a kernel that ignores the interrupt
+            watchdog = Watchdog(lambda: _kernel_pid(client), deadline + STOP_GRACE_S, isolation, config.limits)
             # the kernel's own stdio is a pipe the grader drains as data, never the grader's stdout:
             # ipykernel echoes to a saved copy of the descriptors it started with, and the student can
             # write to that copy, or to any descriptor, directly
@@ -114,6 +116,7 @@ class NotebookExecutor:
                             continue
                         client.timeout = max(1, int(min(config.cell_timeout_s, deadline - time.monotonic())))
                         progress.cell(index, len(nb.cells))
+                        began = time.monotonic()
                         try:
                             run_cell(cell, position)
                         except DeadKernelError:
@@ -123,7 +126,8 @@ class NotebookExecutor:
                             results.append(CellResult(index, status, original.source, error=why))
                             continue
                         positions[position] = index
-                        results.append(_cell_result(index, original.source, cell))
+                        timed_out = time.monotonic() - began >= client.timeout - 0.5
+                        results.append(_cell_result(index, original.source, cell, timed_out and client.timeout))
                     if not dead and not watchdog.reason:
                         client.timeout = _FINALIZE_TIMEOUT_S
                         run_cell(work.cells[-1], len(work.cells) - 1)
@@ -266,12 +270,16 @@ def _error_of(cell) -> tuple[str, str] | None:
     return None
 
 
-def _cell_result(index: int, source: str, cell) -> CellResult:
+def _cell_result(index: int, source: str, cell, timed_out_after: float = 0) -> CellResult:
+    """The executed cell as data; a cell the timeout interrupted (KeyboardInterrupt, or nbclient's
+    CellTimeout) is a timeout, said as such rather than as the interrupt's traceback."""
     error = _error_of(cell)
     if error is None:
         return CellResult(index, "ok", source)
-    status = "timeout" if error[0].startswith("CellTimeout") else "error"
-    return CellResult(index, status, source, error=error[0], traceback=error[1])
+    if error[0].startswith("CellTimeout") or (timed_out_after and error[0].startswith("KeyboardInterrupt")):
+        return CellResult(index, "timeout", source, error=msg("cell ran longer than {s:g} s", s=timed_out_after)
+                          if timed_out_after else error[0])
+    return CellResult(index, "error", source, error=error[0], traceback=error[1])
 
 
 def _shorten(tb: str, keep: int = 20) -> str:

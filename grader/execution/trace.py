@@ -55,6 +55,12 @@ def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) ->
             models.append(model_from_facts(raw, len(models), cell_of_position))
         except (KeyError, TypeError, ValueError) as exc:
             notes.append(msg("a traced model record was malformed and ignored ({error})", error=repr(exc)))
+            continue
+        stopped = models[-1].stopped
+        if stopped:
+            notes.append(msg("model #{n}: training stopped by the time limit at epoch {epoch:,} of {of}; this model was "
+                             "graded as it was then", n=len(models), epoch=stopped["epoch"],
+                             of=f"{stopped['of']:,}" if "of" in stopped else "?"))
     cells = []
     for raw in facts.get("cells", []) if isinstance(facts.get("cells"), list) else []:
         if isinstance(raw, dict) and raw.get("status") in ("ok", "error", "timeout"):
@@ -115,7 +121,17 @@ def model_from_facts(raw: ModelRecord, index: int, cell_of_position: Mapping[int
         transform={k: transform[k] for k in ("scale", "offset", "input_shape") if k in transform},
         capped={k: v for k, v in (raw.get("capped") or {}).items() if k in ("epochs", "samples")}
         if isinstance(raw.get("capped"), dict) else {},
+        stopped=_stopped(raw.get("stopped")),
     )
+
+
+def _stopped(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        return {}
+    epoch, asked = value.get("epoch"), value.get("of")
+    if isinstance(epoch, int) and not isinstance(epoch, bool) and epoch > 0:
+        return {"epoch": epoch, **({"of": asked} if isinstance(asked, int) and not isinstance(asked, bool) else {})}
+    return {}
 
 
 def _layers(value: Any) -> tuple[Layer, ...]:

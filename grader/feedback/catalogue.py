@@ -164,6 +164,9 @@ MESSAGES: dict[str, str] = {
     "the trace file was malformed and was ignored": "추적 파일의 형식이 잘못되어 무시했습니다",
     "the trace file has version {got}, not {want}, and was ignored": "추적 파일의 버전이 {want}이(가) 아니라 {got}이어서 무시했습니다",
     "a traced model record was malformed and ignored ({error})": "추적한 모델 기록 하나의 형식이 잘못되어 무시했습니다 ({error})",
+    "model #{n}: training stopped by the time limit at epoch {epoch:,} of {of}; this model was graded as it was then":
+        "모델 #{n}: 시간 제한으로 {of} 에폭 중 {epoch:,} 에폭에서 학습이 멈췄습니다. 그때의 모델로 채점했습니다",
+    "cell ran longer than {s:g} s": "셀이 {s:g}초보다 오래 실행되었습니다",
     "could not be measured: {error}": "측정할 수 없었습니다: {error}",
     "the trace disagreed with the saved model; the saved model's layers were graded":
         "추적 결과와 저장된 모델이 달랐습니다. 저장된 모델의 층으로 채점했습니다",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -146,17 +147,30 @@ def run_script(config_path: str, script: str) -> int:
     module.__file__ = script
     sys.modules["__main__"] = module  # the module's globals outlive an exception, for finalize()
     namespace = module.__dict__
+    limit = float(state.current.config.get("time_limit_s") or 0)
+    if limit > 0:  # our own alarm comes first, so a model in training is kept; the grader's kill is the backstop
+        signal.signal(signal.SIGALRM, _time_is_up)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         exec(compile(source, script, "exec"), namespace)
     except SystemExit as exc:
         if exc.code not in (None, 0):
             cell.update(status="error", error=f"SystemExit: {exc.code}")
+    except state.TimeLimitReached:
+        cell.update(status="timeout", error="TimeLimitReached")
     except BaseException as exc:  # the student's failure is data, not our crash
         cell.update(status="error", error=f"{type(exc).__name__}: {exc}"[:500],
                     traceback=_student_traceback(exc, script))
+    finally:
+        if limit > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     state.current.cells.append(cell)
     finalize(namespace)
     return 0
+
+
+def _time_is_up(signum, frame):
+    raise state.TimeLimitReached()
 
 
 def _student_traceback(exc: BaseException, script: str) -> str:

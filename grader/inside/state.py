@@ -14,6 +14,11 @@ from typing import Any
 from .facts import FACTS_FILE, FACTS_VERSION, FactsDocument
 
 current: "State | None" = None
+
+
+class TimeLimitReached(BaseException):
+    """Raised in the student's module by the runtime's own alarm at the run's time limit, so the
+    model in training is kept (a BaseException: the student's `except Exception` cannot swallow it)."""
 SAMPLE_ROWS = 256  # training inputs kept per model, to learn their scaling and shape
 
 

@@ -22,6 +22,7 @@ def patch_training(keras, tf) -> None:
     original_apply = optimizer_cls.apply_gradients
 
     fit_signature = inspect.signature(original_fit)
+    epoch_keeper = make_epoch_keeper(keras)
 
     def fit(self, *args, **kwargs):
         try:
@@ -31,9 +32,15 @@ def patch_training(keras, tf) -> None:
         call.pop("self", None)
         call.update(call.pop("kwargs", {}))
         capped = cap_training(call) if state.current.quick else None
+        keeper = epoch_keeper(call)
         state.current.in_fit += 1
         try:
             history = original_fit(self, **call)
+        except (KeyboardInterrupt, state.TimeLimitReached):
+            # a time limit stopped training: grade the model as it was at its last finished epoch
+            if keeper.epochs:
+                state.guard(record_stopped, self, keeper, call, capped)
+            raise
         finally:
             state.current.in_fit -= 1
         state.guard(record_fit, self, history, call, capped)
@@ -109,6 +116,64 @@ def tf_keras_models():
         return tf_keras_models
     except ImportError:
         return None
+
+
+QUIET_AFTER_EPOCHS = 100  # longer fits lose Keras's progress bar; the keeper prints a line a second instead
+
+
+def make_epoch_keeper(keras):
+    """A callback class that keeps each finished epoch's weights and logs (so a time limit cannot
+    zero a model that was training), and stands in for Keras's progress bar on long fits."""
+    import time
+
+    class EpochKeeper(keras.callbacks.Callback):
+        def __init__(self, epochs_asked, speak: bool):
+            super().__init__()
+            self.epochs_asked, self.speak = epochs_asked, speak
+            self.weights, self.epochs, self.logs = None, 0, []
+            self._spoken = 0.0
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.weights = self.model.get_weights()
+            self.epochs = epoch + 1
+            self.logs.append(dict(logs or {}))
+            if self.speak and time.monotonic() - self._spoken >= 1.0:
+                self._spoken = time.monotonic()
+                loss = (logs or {}).get("loss")
+                tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
+                print(f"[grader] Epoch {self.epochs}/{self.epochs_asked}{tail}", flush=True)
+
+    def attach(call: dict[str, Any]):
+        epochs = call.get("epochs", 1)
+        verbose = call.get("verbose", "auto")
+        # Keras's per-step bar (1, "auto") over thousands of epochs is megabytes of output that
+        # crowds out the student's own: one line per epoch up to QUIET_AFTER_EPOCHS, then a line a second
+        quiet = verbose in (1, "auto") and isinstance(epochs, int) and epochs > QUIET_AFTER_EPOCHS
+        if verbose in (1, "auto"):
+            call["verbose"] = 0 if quiet else 2
+        keeper = EpochKeeper(epochs, speak=quiet)
+        callbacks = call.get("callbacks")
+        call["callbacks"] = [*(callbacks if isinstance(callbacks, (list, tuple)) else
+                               [callbacks] if callbacks is not None else []), keeper]
+        return keeper
+
+    return attach
+
+
+def record_stopped(model, keeper, call: dict[str, Any], capped: dict[str, Any] | None) -> None:
+    """The model put back to its last finished epoch, recorded and saved like a finished fit."""
+    from types import SimpleNamespace
+
+    model.set_weights(keeper.weights)
+    history = {}
+    for logs in keeper.logs:
+        for key, value in logs.items():
+            history.setdefault(key, []).append(value)
+    record_fit(model, SimpleNamespace(history=history, epoch=list(range(keeper.epochs))), call, capped)
+    record = state.current.by_model.get(id(model))
+    if record is not None:
+        record["stopped"] = {"epoch": keeper.epochs, "of": keeper.epochs_asked}
+        state.current.write()
 
 
 def record_fit(model, history, call: dict[str, Any], capped: dict[str, Any] | None) -> None:
