@@ -155,6 +155,7 @@ class CheckSpec:
     kind: str  # "run" | "quiz" | a registered custom check name
     params: Mapping[str, Any] = field(default_factory=dict)
     titles: Mapping[str, str] = field(default_factory=dict)  # translations of `title`, by language ("ko")
+    bonus: bool = False  # extra points beyond the course's own notebook; never counted in max_score
 
     def title_for(self, lang: str) -> str:
         return self.titles.get(lang, self.title)
@@ -197,7 +198,8 @@ class Assignment:
 
     @property
     def max_score(self) -> float:
-        return float(sum(c.points for c in self.checks))
+        """Full marks: the required parts (bonus parts add to the score, never to this)."""
+        return float(sum(c.points for c in self.checks if not c.bonus))
 
     @property
     def predict_functions(self) -> tuple[str, ...]:
@@ -214,6 +216,7 @@ class CheckResult:
     max_score: float
     message: Phrase = ""  # rendered in the reader's language when shown
     titles: Mapping[str, str] = field(default_factory=dict)  # the title's translations, by language
+    bonus: bool = False  # a bonus part: its points are extra, and failing it fails nothing
 
     def title_for(self, lang: str) -> str:
         return self.titles.get(lang, self.title)
@@ -298,8 +301,12 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """Nothing failed: a check skipped in --quick mode is not a failure."""
-        return self.status == "graded" and all(c.status in ("passed", "skipped") for c in self.checks)
+        """Nothing required failed: a check skipped in --quick mode, or a bonus part, is not a failure."""
+        return self.status == "graded" and all(c.status in ("passed", "skipped") or c.bonus for c in self.checks)
+
+    @property
+    def bonus_score(self) -> float:
+        return round(sum(c.score for c in self.checks if c.bonus), 2)
 
     @property
     def exit_code(self) -> int:

@@ -224,15 +224,17 @@ def validate(
         report = check_submission(reference_solution(chosen), Options(assignment=chosen, data_dir=data_dir,
                                                                       quick=quick, lang="en"))
     except GraderError as exc:
-        _fail(exc)
+        _fail(exc, Path(lab) if json_out else None)
+    # the reference must show every part, bonus parts included
+    valid = report.status == "graded" and all(c.status in ("passed", "skipped") for c in report.checks)
     if json_out:
         _emit_json(to_json(report))
     else:
         render(report, Console())
-        verdict = "valid: the reference solution passes every check" if report.passed else \
+        verdict = "valid: the reference solution passes every check" if valid else \
             "INVALID: the reference solution does not pass every check"
-        Console().print(verdict, style="bold green" if report.passed else "bold red")
-    raise typer.Exit(0 if report.passed else 1)
+        Console().print(verdict, style="bold green" if valid else "bold red")
+    raise typer.Exit(0 if valid else 1)
 
 
 @app.command()

@@ -248,7 +248,7 @@ HINTS: dict[str, str] = {
 
 
 REPORT: dict[str, dict] = {
-    "en": {"checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
+    "en": {"bonus": "bonus", "checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
            "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
            "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
@@ -257,7 +257,7 @@ REPORT: dict[str, dict] = {
            "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
            "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
                     "Run without --quick for the grade."},
-    "ko": {"checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
+    "ko": {"bonus": "보너스", "checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
            "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
            "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",

@@ -28,7 +28,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "error": report.error,
         "score": report.score,
         "max_score": report.max_score,
-        "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "status": c.status,
+        "bonus_score": report.bonus_score,
+        "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "bonus": c.bonus,
+                    "status": c.status,
                     "score": c.score, "max_score": c.max_score, "message": "", "text": phrase_json(c.message)}
                    for c in report.checks],
         "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
@@ -84,7 +86,9 @@ def render(report: Report, console) -> None:
     checks.add_column(t["points"], justify="right", no_wrap=True)
     checks.add_column(t["message"], overflow="fold", ratio=5)
     for c in report.checks:
-        checks.add_row(c.title_for(lang), Text(t["statuses"][c.status], style=_STATUS_STYLE[c.status]),
+        title = c.title_for(lang) + (f"  ({t['bonus']})" if c.bonus else "")
+        checks.add_row(title, Text(t["statuses"][c.status], style="dim" if c.bonus and c.status != "passed"
+                                   else _STATUS_STYLE[c.status]),
                        f"{c.score:g}/{c.max_score:g}", word(c.message, lang))
     console.print(checks)
 
@@ -141,7 +145,10 @@ def render(report: Report, console) -> None:
         skipped = sum(c.status == "skipped" for c in report.checks)
         console.print(Text(t["quick"].format(n=skipped), style="yellow"))
     style = "bold green" if report.passed else "bold yellow"
-    console.print(Text(f"{t['total']}: {report.score:g} / {report.max_score:g}   ({report.duration_s:.0f} s)", style=style))
+    bonus = f" (+{report.bonus_score:g} {t['bonus']})" if any(c.bonus for c in report.checks) else ""
+    required = round(report.score - report.bonus_score, 2)
+    console.print(Text(f"{t['total']}: {required:g} / {report.max_score:g}{bonus}   ({report.duration_s:.0f} s)",
+                       style=style))
 
 
 def _tail(text: str, lines: int) -> str:
@@ -154,7 +161,9 @@ def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
     if lang is not None:
         doc = relang(doc, lang)
     t = _TEXT.get(doc.get("lang", "en"), _TEXT["en"])
-    lines = [f"# {doc.get('assignment') or 'Submission'}: {doc['score']:g} / {doc['max_score']:g}", "",
+    bonus = doc.get("bonus_score") or 0
+    extra = f" (+{bonus:g} {t['bonus']})" if any(c.get("bonus") for c in doc.get("checks", [])) else ""
+    lines = [f"# {doc.get('assignment') or 'Submission'}: {round(doc['score'] - bonus, 2):g} / {doc['max_score']:g}{extra}", "",
              t["graded"].format(name=Path(doc["submission"]).name, version=doc["grader_version"],
                                 secs=doc.get("duration_s", 0)), ""]
     if doc["status"] != "graded":
@@ -162,7 +171,8 @@ def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
         return "\n".join(lines) + "\n"
     lines += [f"| {t['check']} | {t['status']} | {t['points']} | {t['message']} |", "|---|---|---|---|"]
     for c in doc["checks"]:
-        lines.append(f"| {c['title']} | {t['statuses'].get(c['status'], c['status'])} | "
+        title = c["title"] + (f" ({t['bonus']})" if c.get("bonus") else "")
+        lines.append(f"| {title} | {t['statuses'].get(c['status'], c['status'])} | "
                      f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
     if doc["runs"]:
         lines += ["", f"## {t['runs']}", "",

@@ -94,7 +94,7 @@ def load(folder: Path) -> Assignment:
 
 
 _RESOURCE_FIELDS = {f.name for f in fields(ResourceLimits)}
-_CHECK_FIELDS = {"id", "title", "points", "kind"} | {f"title_{lang}" for lang in LANGS}
+_CHECK_FIELDS = {"id", "title", "points", "kind", "bonus"} | {f"title_{lang}" for lang in LANGS}
 
 
 def _check_spec(folder: Path, check, quiz: dict[str, Any]) -> CheckSpec:
@@ -105,7 +105,7 @@ def _check_spec(folder: Path, check, quiz: dict[str, Any]) -> CheckSpec:
         raise AssignmentError(f"{folder}/assignment.toml: check {check.id!r} asks question "
                               f"{params.get('question')!r}, which quiz.json has no key for")
     return CheckSpec(id=check.id, title=check.title, points=float(check.points), kind=check.kind,
-                     params=params, titles=titles)
+                     params=params, titles=titles, bonus=check.bonus)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

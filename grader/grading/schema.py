@@ -50,6 +50,7 @@ class _Check(_Strict):
     title: str
     title_ko: str | None = None  # one `title_<lang>` per report language besides English
     points: float = Field(ge=0)
+    bonus: bool = False  # beyond what the course's own notebook does: earns extra points, never costs any
 
 
 class RunCheck(_Check, ArchitectureRules):

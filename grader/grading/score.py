@@ -16,10 +16,10 @@ def score(evidence: Evidence, assignment: Assignment) -> tuple[CheckResult, ...]
         except Exception as exc:  # a broken check is reported on its line, the others still count
             results.append(CheckResult(spec.id, spec.title, "error", 0.0, spec.points,
                                        msg("the check itself failed: {error}",
-                                           error=f"{type(exc).__name__}: {exc}"), spec.titles))
+                                           error=f"{type(exc).__name__}: {exc}"), spec.titles, spec.bonus))
             continue
         fraction = min(1.0, max(0.0, outcome.fraction))
         status = outcome.status or ("passed" if fraction >= 1.0 else "failed")
         results.append(CheckResult(spec.id, spec.title, status, round(spec.points * fraction, 2),
-                                   spec.points, outcome.message, spec.titles))
+                                   spec.points, outcome.message, spec.titles, spec.bonus))
     return tuple(results)
