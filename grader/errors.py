@@ -10,8 +10,7 @@ producing a report at all, or for a usage mistake by the person running it.
     │   ├── UnsafeArchive         traversal, absolute paths, links, bombs, too many entries
     │   └── NoEntryPoint          no notebook or module to run; unreadable notebook
     ├── UsageError                the command was called wrongly (exit 2)
-    │   ├── AssignmentNotFound    no assignment of that name / none matches the submission
-    │   └── AmbiguousAssignment   several assignments match; the user must pick one
+    │   └── AssignmentNotFound    no assignment of that name / the submission is not from this course
     ├── DatasetError              the grader's own copy of a dataset is missing or wrong (exit 2)
     ├── AssignmentError           an assignment file is invalid (an author's mistake, exit 2)
     └── ExecutionError            the grader could not run the student process at all (exit 2)
@@ -61,14 +60,6 @@ class UsageError(GraderError):
 
 class AssignmentNotFound(UsageError):
     code = "no_assignment"
-
-    def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.candidates = candidates
-
-
-class AmbiguousAssignment(UsageError):
-    code = "ambiguous_assignment"
 
     def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)

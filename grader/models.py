@@ -195,6 +195,7 @@ class Assignment:
     checks: tuple[CheckSpec, ...]
     quiz: Mapping[str, Any] = field(default_factory=dict)  # hashed answer keys
     reference: Mapping[str, Any] = field(default_factory=dict)  # recorded reference facts
+    recognize: Mapping[str, Any] = field(default_factory=dict)  # lab, parts, names, prior (schema.Recognize)
 
     @property
     def max_score(self) -> float:

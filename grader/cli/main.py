@@ -15,7 +15,7 @@ from rich.console import Console
 
 from grader import __version__
 from grader.cli import grade as cli_batch
-from grader.errors import AmbiguousAssignment, AssignmentNotFound, GraderError, UsageError
+from grader.errors import AssignmentNotFound, GraderError, UsageError
 from grader.feedback.hints import default_lang
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -31,7 +31,7 @@ def _fail(exc: GraderError, json_for: Optional[Path] = None, lang: str = "en") -
     path) also print the one JSON document: a rejected report naming the error's code."""
     _err.print(f"[bold red]error:[/] {exc}", highlight=False)
     candidates = getattr(exc, "candidates", ())
-    if isinstance(exc, (AmbiguousAssignment, AssignmentNotFound)) and candidates:
+    if isinstance(exc, AssignmentNotFound) and candidates:
         _err.print("candidates: " + ", ".join(candidates), highlight=False)
     if json_for is not None:
         _print_rejected(json_for, exc.phrase, exc.code, lang)

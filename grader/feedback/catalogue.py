@@ -118,7 +118,19 @@ MESSAGES: dict[str, str] = {
         "{name}은(는) 주피터 노트북이 아닙니다 (nbformat이 읽지 못합니다). Colab이나 Jupyter에서 노트북을 다시 받아 제출하세요",
     "no file matching {patterns} in the submission": "제출물에 {patterns}에 맞는 파일이 없습니다",
     "several candidate files ({files}); graded {chosen}": "후보 파일이 여러 개입니다 ({files}). {chosen}을(를) 채점했습니다",
-    "assignment {id} picked: it is the only one matching": "과제 {id}을(를) 골랐습니다: 맞는 과제가 이것 하나뿐입니다",
+    "assignment {id} picked: {why}": "과제 {id}을(를) 골랐습니다: {why}",
+    "assignment {id} picked: {why} (a close second: {other})": "과제 {id}을(를) 골랐습니다: {why} (비슷한 후보: {other})",
+    "the closest match": "가장 가까운 과제",
+    "MNIST": "MNIST",
+    "the XOR truth table": "XOR 진리표",
+    "file name `{name}`": "파일 이름 `{name}`",
+    "code with {words}": "코드에 {words}",
+    "no assignment matches this submission; choose one with -a NAME (candidates: {names})":
+        "이 제출물에 맞는 과제가 없습니다. -a NAME으로 고르세요 (후보: {names})",
+    "no assignment matches this submission: it loads neither MNIST nor the XOR truth table, and its file names "
+    "name no lab of this course; if it is one, choose it with -a NAME (candidates: {names})":
+        "이 제출물에 맞는 과제가 없습니다: MNIST도 XOR 진리표도 읽지 않고, 파일 이름에도 이 강의의 실습 번호가 없습니다. "
+        "강의 실습이라면 -a NAME으로 고르세요 (후보: {names})",
     "the submission contains saved weights ({files}); only models trained during the run are graded":
         "제출물에 저장된 가중치가 있습니다 ({files}). 실행 중에 학습한 모델만 채점합니다",
     # execution: the sandbox, limits, the kernel

@@ -85,6 +85,7 @@ def load(folder: Path) -> Assignment:
         match_any=tuple(s.lower() for s in top.match_any),
         match_all=tuple(s.lower() for s in top.match_all) + tuple("!" + s.lower() for s in top.match_none),
         dataset=top.dataset,
+        recognize=top.recognize.model_dump(),
         limits=Limits(cell_timeout_s=limits.cell_timeout_s, run_timeout_s=limits.run_timeout_s,
                       resources=ResourceLimits(**resources)),
         checks=checks,

@@ -125,6 +125,15 @@ class Limits(_Strict):
     stall_s: int | None = Field(None, gt=0)
 
 
+class Recognize(_Strict):
+    """How a submission's file names point at this lab (`intake/recognize.py` weighs them with its code)."""
+
+    lab: int | None = Field(None, description="the course's lab number: `lab10`, `lab-10-3`, `10-3`")
+    parts: list[int] = Field([], description="the lab's part numbers in the course files (`lab-10-3` is part 3)")
+    names: list[str] = Field([], description="words of file or folder names that name this lab (`xavier`)")
+    prior: float = Field(0.0, ge=0, le=1, description="tie-break: the lab a bare submission of this dataset is")
+
+
 class AssignmentFile(_Strict):
     """The top level of `assignment.toml`; `checks` are validated one by one, by kind."""
 
@@ -135,6 +144,7 @@ class AssignmentFile(_Strict):
     match_any: list[str] = []
     match_all: list[str] = []
     match_none: list[str] = []
+    recognize: Recognize = Recognize()
     limits: Limits = Limits()
     checks: list[dict[str, Any]] = []
 

@@ -7,7 +7,8 @@ import warnings
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from grader.errors import AmbiguousAssignment, AssignmentNotFound, NoEntryPoint
+from grader.errors import AssignmentNotFound, NoEntryPoint
+from grader.intake.recognize import Clues, explain, rank
 from grader.models import Assignment, Entry, Submission
 from grader.message import Phrase, msg
 
@@ -22,8 +23,9 @@ class Located:
 
 
 def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: Assignment | None = None) -> Located:
-    """The entry point and assignment; AssignmentNotFound / AmbiguousAssignment if unclear, and
-    NoEntryPoint when the only notebooks handed in are not notebooks at all."""
+    """The entry point and assignment (the best ranked by `recognize`, with one line saying why);
+    AssignmentNotFound for code that is not from this course, NoEntryPoint when the only notebooks
+    handed in are not notebooks at all."""
     submission = _without_broken_notebooks(submission)
     if chosen is not None:
         entry, notes = pick_entry(submission, chosen)
@@ -31,22 +33,31 @@ def locate(submission: Submission, assignments: tuple[Assignment, ...], chosen: 
             raise NoEntryPoint(msg("no file matching {patterns} in the submission",
                                    patterns=", ".join(chosen.entry_patterns)))
         return Located(entry, chosen, notes)
-    matches = []
-    for assignment in assignments:
-        entry, notes = pick_entry(submission, assignment)
-        if entry is not None and matches_content(_text(submission, entry.relpath), assignment):
-            matches.append(Located(entry, assignment, notes))
+    files = [f for f in submission.files if f.endswith((".ipynb", ".py"))]
+    if not files or not assignments:
+        names = tuple(a.id for a in assignments)
+        raise AssignmentNotFound(msg("no assignment matches this submission; choose one with -a NAME "
+                                     "(candidates: {names})", names=", ".join(names) or "none installed"), names)
+    # each file's best verdict; the file to run is the one that most looks like a lab (notebooks first)
+    judged = []
+    for f in files:
+        clues = Clues.from_text(f, _text(submission, f))
+        judged.append((rank(clues, assignments), clues, f))
+    verdicts, clues, chosen_file = max(judged, key=lambda j: (j[0][0].points, j[2].endswith(".ipynb"),
+                                                               -j[2].count("/"), -len(j[2]), j[2]))
+    best = verdicts[0]
     names = tuple(a.id for a in assignments)
-    if not matches:
-        raise AssignmentNotFound("no assignment matches this submission; choose one with -a NAME "
-                                 f"(candidates: {', '.join(names) or 'none installed'})", names)
-    if len(matches) > 1:
-        ids = tuple(m.assignment.id for m in matches)
-        raise AmbiguousAssignment(f"several assignments match this submission ({', '.join(ids)}); "
-                                  "choose one with -a NAME", ids)
-    found = matches[0]
-    return Located(found.entry, found.assignment,
-                   found.messages + (msg("assignment {id} picked: it is the only one matching", id=found.assignment.id),))
+    if not clues.course_like and best.points < 2:
+        raise AssignmentNotFound(msg("no assignment matches this submission: it loads neither MNIST nor the XOR "
+                                     "truth table, and its file names name no lab of this course; if it is one, "
+                                     "choose it with -a NAME (candidates: {names})", names=", ".join(names)), names)
+    runner_up = verdicts[1] if len(verdicts) > 1 else None
+    kind = "notebook" if chosen_file.endswith(".ipynb") else "script"
+    notes: tuple[Phrase, ...] = (explain(best, runner_up),)
+    if len(files) > 1:
+        notes += (msg("several candidate files ({files}); graded {chosen}", files=", ".join(sorted(files)[:5]),
+                      chosen=chosen_file),)
+    return Located(Entry(path=submission.root / chosen_file, kind=kind, relpath=chosen_file), best.assignment, notes)
 
 
 def pick_entry(submission: Submission, assignment: Assignment) -> tuple[Entry | None, tuple[str, ...]]:
