@@ -299,6 +299,7 @@ class Report:
     quick: bool = False  # training was capped; accuracy checks were not judged
     comparisons: tuple[Comparison, ...] = ()  # trained models beside the reference models
     error: str | None = None  # for a rejected report: the error's code (errors.GraderError.code)
+    entry: str | None = None  # the file graded, as named inside the submission (decoded zip names)
 
     @property
     def passed(self) -> bool:

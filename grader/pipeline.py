@@ -92,7 +92,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         checks = score(Evidence(run, answers, quick=options.quick), assignment)
         return Report(
             grader_version=__version__, submission=str(source), sha256=submission.sha256,
-            assignment=assignment.id, status="graded",
+            assignment=assignment.id, status="graded", entry=located.entry.relpath,
             score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
             checks=checks, runs=run.models, cells=run.cells,
             messages=((sandbox.note,) if sandbox.note else ()) + submission.messages + located.messages + run.messages,

@@ -164,3 +164,23 @@ def test_tracebacks_name_the_students_file_not_the_scratch_folder(tmp_path):
     clean = with_student_paths(run, root)
     assert clean.cells[0].traceback.startswith('  File "lab10.py", line 27')
     assert str(tmp_path) not in clean.cells[0].traceback + clean.process_output
+
+
+def test_the_report_names_the_file_it_graded_with_its_decoded_korean_name(tmp_path):
+    from rich.console import Console
+
+    from grader.feedback.report import render
+
+    nb = json.loads(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "source": "mnist.load_data()", "outputs": [], "execution_count": None}]}))
+    raw = "홍길동_과제".encode("cp949")  # Windows' zip: the local code page, no UTF-8 flag
+    placeholder = "X" * len(raw)
+    path = tmp_path / "submit.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(placeholder + ".ipynb", json.dumps(nb))
+    path.write_bytes(path.read_bytes().replace(placeholder.encode(), raw))
+    report = check_submission(path, Options(), executor=FakeExecutor(reference_quality_models()))
+    assert report.entry == "홍길동_과제.ipynb" and to_dict(report)["entry"] == "홍길동_과제.ipynb"
+    console = Console(record=True, width=120)
+    render(report, console)
+    assert "→  홍길동_과제.ipynb" in console.export_text()

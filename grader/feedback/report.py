@@ -24,6 +24,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "submission": report.submission,
         "sha256": report.sha256,
         "assignment": report.assignment,
+        "entry": report.entry,
         "status": report.status,
         "error": report.error,
         "score": report.score,
@@ -79,7 +80,9 @@ def render(report: Report, console) -> None:
         console.print(Panel("\n".join(word(m, lang) for m in report.messages), title=t["rejected"],
                             border_style="red"))
         return
-    console.print(Text(f"{report.assignment}  ·  {report.submission}", style="bold"))
+    graded = f"{report.submission}  →  {report.entry}" if report.entry and not report.submission.endswith(
+        report.entry) else report.submission
+    console.print(Text(f"{report.assignment}  ·  {graded}", style="bold"))
     checks = Table(title=t["checks"], title_justify="left", show_lines=False, expand=True)
     checks.add_column(t["check"], overflow="fold", ratio=3)
     checks.add_column(t["status"], no_wrap=True)

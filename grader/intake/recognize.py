@@ -7,7 +7,8 @@ Pure logic over text. The clues, each worth points for an assignment:
 - file and folder names: the lab number (`lab10`, `lab-10-3`, `10-3`) and the words of the
   assignment's `recognize.names` (`xavier`, `dropout`);
 - the words its content rules look for (`match_all` / `match_any`: layers, initialisers...);
-  a `match_none` word counts against, softly, since a student may try more than the lab asks.
+  a missing `match_all` word and a present `match_none` word count against, softly, since a
+  student may do less or more than the lab asks.
 
 The best assignment wins, with one line saying why; a close second is named. Code that loads
 neither dataset and whose names point at no lab is not from this course.
@@ -102,6 +103,8 @@ def score(clues: Clues, assignment: Assignment) -> Verdict:
         if hit and hit not in ("mnist", "xor") and not hit.startswith("[["):
             points += 1
             found.append(hit)
+        elif hit is None and entry in assignment.match_all:
+            points -= 0.5  # a word the lab's code always has is missing: a weak sign against
     for entry in assignment.match_all:
         if entry.startswith("!") and any(w in clues.code for w in entry[1:].split("|")):
             points -= 1.5
