@@ -34,7 +34,7 @@ EXPECTED: dict[str, tuple[str | None, set[str], str | None]] = {
     "lab-10-1-mnist_softmax_tf1.py": ("lab10-softmax", set(), "load_data()"),  # TF1: input_data, placeholders
     "lab-09-2-xor-nn_tf1.py": ("lab09-xor", set(), "tf.random.set_seed"),
     "xor_keras_multiline.py": ("lab09-xor", {"xor-net"}, None),  # the truth table across lines, floats
-    "lab-09-1-xor_variables.py": ("lab09-xor", set(), None),  # tf.Variable + GradientTape: the function part
+    "lab-09-1-xor_variables.py": ("lab09-xor", {"low-level"}, None),  # tf.Variable + GradientTape, measured by calling it
     "untitled.py": ("lab09-xor", {"xor-net"}, None),  # no lab in its name, ints on one line
     "xor_10000_epochs.py": ("lab09-xor", {"xor-net"}, None),
     "XOR_sigmoid_vs_relu.ipynb": ("lab09-xor", {"xor-net", "sigmoid-vs-relu"}, None),
