@@ -85,17 +85,13 @@ def score(clues: Clues, assignment: Assignment) -> Verdict:
         points -= 6  # the other dataset
     hints = assignment.recognize
     lab, parts = hints.get("lab"), set(hints.get("parts") or ())
-    for number, part in clues.labs:
-        if number == lab:
-            exact = part is not None and part in parts
-            points += 3 if exact else 2 if part is None or not parts else 0.5
-            reasons.append(msg("file name `{name}`", name=PurePosixPath(clues.path).name))
-            break
-    named = sorted(w for w in hints.get("names") or () if w.lower() in clues.words)
-    if named:
-        points += 2 * len(named)
-        if not any(r.id == "file name `{name}`" for r in reasons if hasattr(r, "id")):
-            reasons.append(msg("file name `{name}`", name=PurePosixPath(clues.path).name))
+    numbered = next((part for number, part in clues.labs if number == lab), False)
+    if numbered is not False:
+        points += 3 if numbered is not None and numbered in parts else 2 if numbered is None or not parts else 0.5
+    named = [w for w in hints.get("names") or () if w.lower() in clues.words]
+    points += 2 * len(named)
+    if numbered is not False or named:
+        reasons.append(msg("file name `{name}`", name=PurePosixPath(clues.path).name))
     said = [entry for entry in assignment.match_all if not entry.startswith("!")] + list(assignment.match_any)
     found = []
     for entry in said:
