@@ -113,6 +113,8 @@ class TracedModel:
     confusion: tuple[tuple[int, ...], ...] = ()  # [true][predicted] counts on the test set
     misclassified: tuple[tuple[int, int, int], ...] = ()  # (test index, true, predicted), the first few
     stopped: Mapping[str, int] = field(default_factory=dict)  # a time limit ended fit: {"epoch": kept, "of": asked}
+    accelerated: bool | None = None  # fit by the fast path (same weights as Keras's loop); None: no fit
+    not_accelerated: Phrase | None = None  # why Keras's own loop ran it instead
 
     def architecture(self) -> str:
         """A one-line summary such as 'Dense(256,relu)×2 > Dropout(0.3) > Dense(10,softmax)'."""
@@ -196,6 +198,7 @@ class Assignment:
     quiz: Mapping[str, Any] = field(default_factory=dict)  # hashed answer keys
     reference: Mapping[str, Any] = field(default_factory=dict)  # recorded reference facts
     recognize: Mapping[str, Any] = field(default_factory=dict)  # lab, parts, names, prior (schema.Recognize)
+    accelerate: bool = True  # the runtime's training fast path (inside/fastfit.py) may be used
 
     @property
     def max_score(self) -> float:

@@ -47,6 +47,7 @@ class Options:
     threads: int = 0
     seed: int = 0
     quick: bool = False  # cap training so a student sees structural problems in well under a minute
+    faithful: bool = False  # no training fast path: Keras's own loop for every fit
     sandbox: SandboxMode = "auto"
     progress: Callable[[str], None] | None = None  # hears "cell 3/20  00:41  epoch 2/5  loss 0.1234"
 
@@ -76,7 +77,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
             run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
             seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
-            predict_functions=assignment.predict_functions)
+            predict_functions=assignment.predict_functions,
+            accelerate=assignment.accelerate and not options.faithful)
         try:
             run = execute(located.entry, config, executor, options.progress)
         except SubmissionRejected as exc:

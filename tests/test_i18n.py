@@ -13,17 +13,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 
 
 def said_templates() -> set[str]:
-    """The literal ids passed to `msg("...")` anywhere in the package, and the hint tables' texts."""
+    """The literal ids passed to `msg("...")` anywhere in the package, the runtime's reasons for not
+    using its fast path (`Declined("...")`, rendered by the reader), and the hint tables' texts."""
     from grader.feedback import hints
 
     found = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "msg" and node.args:
+            if isinstance(node, ast.Call) and (getattr(node.func, "id", None) in ("msg", "Declined")
+                                               or getattr(node.func, "attr", None) == "Declined") and node.args:
                 template = node.args[0]
                 if path.name == "hints.py" and isinstance(template, ast.Attribute):
                     continue  # msg(rule.message) / msg(entry.fix): the tables, collected below
-                assert isinstance(template, ast.Constant), f"{path.name}:{node.lineno}: msg() needs a literal id"
+                assert isinstance(template, ast.Constant), f"{path.name}:{node.lineno}: a message needs a literal id"
                 found.add(template.value)
     found |= {rule.message for rule in hints.RULES} | {entry.fix for entry in hints._TF1}
     return found

@@ -66,7 +66,7 @@ def discover(source: Path, pattern: str = DEFAULT_PATTERN, scratch: Path | None 
     return sorted(found.values(), key=lambda c: c.student_id)
 
 
-REPORT_OPTIONS = ("lang", "timeout_s", "sandbox")  # the grading options a stored report depends on
+REPORT_OPTIONS = ("lang", "timeout_s", "sandbox", "faithful")  # the grading options a stored report depends on
 
 
 def cache_key(candidate: Candidate, assignment: Assignment, options: Mapping[str, Any] | None = None) -> str:

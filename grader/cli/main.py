@@ -88,6 +88,8 @@ def check(
     quick: bool = typer.Option(False, "--quick", help="cap training (1 epoch, 6,000 images) for a fast self-check; "
                                                       "accuracy is not judged"),
     sandbox: SandboxChoice = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
+    faithful: bool = typer.Option(False, "--faithful", help="train by Keras's own loop only (no fast path; "
+                                                             "the same weights, slower)"),
     html: Optional[Path] = typer.Option(None, "--html", help="also write a self-contained HTML report with plots"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
@@ -101,7 +103,7 @@ def check(
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
                           timeout_s=timeout, lang=_lang(lang), keep_dir=keep,
-                          quick=quick, sandbox=sandbox.value)
+                          quick=quick, sandbox=sandbox.value, faithful=faithful)
         if json_out or not _err.is_terminal:
             report = check_submission(path, options)
         else:  # a live status line while the student's code runs: cell, elapsed time, epoch and loss
@@ -179,6 +181,8 @@ def reference(
     lab: Optional[str] = typer.Argument(None, help="assignment id (default: all)"),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
     write: bool = typer.Option(True, "--write/--no-write", help="record the figures in the assignment's reference.json"),
+    faithful: bool = typer.Option(False, "--faithful", help="train by Keras's own loop only (no fast path; "
+                                                             "the same weights, slower)"),
 ) -> None:
     """Retrain the reference solutions; print each measured accuracy beside the published one."""
     from rich.table import Table
@@ -192,7 +196,7 @@ def reference(
     try:
         labs = [find(lab)] if lab else list(load_all())
         for assignment in labs:
-            found = ref.figures(ref.run_reference(assignment, data_dir), assignment)
+            found = ref.figures(ref.run_reference(assignment, data_dir, accelerate=not faithful), assignment)
             for f in found:
                 gap = f.gap
                 gap_text = Text("—" if gap is None else f"{gap:+.2f}", style="red" if gap is not None and gap > 1 else "")
@@ -212,6 +216,8 @@ def validate(
     quick: bool = typer.Option(False, "--quick", help="cap training; accuracy parts are then not judged"),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
     json_out: bool = typer.Option(False, "--json"),
+    faithful: bool = typer.Option(False, "--faithful", help="train by Keras's own loop only (no fast path; "
+                                                             "the same weights, slower)"),
 ) -> None:
     """Check an assignment's files and grade its reference solution, which must score full marks."""
     from grader.grading import assignment as assignments
@@ -222,7 +228,7 @@ def validate(
     try:
         chosen = assignments.find(lab)
         report = check_submission(reference_solution(chosen), Options(assignment=chosen, data_dir=data_dir,
-                                                                      quick=quick, lang="en"))
+                                                                      quick=quick, lang="en", faithful=faithful))
     except GraderError as exc:
         _fail(exc, Path(lab) if json_out else None)
     # the reference must show every part, bonus parts included
@@ -249,6 +255,8 @@ def grade(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir"),
     sandbox: SandboxChoice = typer.Option("auto", "--sandbox"),
     lang: Optional[LangChoice] = typer.Option(None, "--lang"),
+    faithful: bool = typer.Option(False, "--faithful", help="train by Keras's own loop only (no fast path; "
+                                                             "the same weights, slower)"),
 ) -> None:
     """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
     from grader.classroom import batch
@@ -271,7 +279,7 @@ def grade(
     feedback = outdir / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
     options = {"data_dir": str(data_path.parent), "timeout_s": timeout, "lang": _lang(lang),
-               "sandbox": sandbox.value}
+               "sandbox": sandbox.value, "faithful": faithful}
     keys = {c.student_id: batch.cache_key(c, chosen, options) for c in candidates}
     tally = {"passed": 0, "failed": 0, "rejected": 0, "cached": 0}
     outcomes: list = []

@@ -20,6 +20,7 @@ class RunConfig:
     seed: int = 0
     threads: int = 0  # 0: let TensorFlow decide
     quick: Mapping[str, int] | None = None  # {"max_epochs", "max_samples"}: cap training (--quick)
+    accelerate: bool = True  # the runtime's training fast path, where it gives Keras's own result
     predict_functions: tuple[str, ...] = ()  # raw tf.Variable code: functions to call on the XOR table
     sandbox: Sandbox = Sandbox("none")
     limits: ResourceLimits = ResourceLimits()

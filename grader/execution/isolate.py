@@ -54,6 +54,7 @@ def write_runtime_config(config: RunConfig, time_limit_s: float | None = None) -
                                 "seed": config.seed, "threads": config.threads,
                                 "quick": dict(config.quick) if config.quick else None,
                                 "predict_functions": list(config.predict_functions),
+                                "accelerate": config.accelerate,
                                 "output_bytes": config.limits.output_kb * 1024,
                                 "time_limit_s": time_limit_s}), encoding="utf-8")
     return path

@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from grader.inside.facts import FACTS_FILE, FACTS_VERSION, FactsDocument, ModelRecord
 from grader.models import CellResult, Layer, TracedModel
-from grader.message import Phrase, msg
+from grader.message import Message, Phrase, msg
 
 MAX_FACTS_BYTES = 20 * 2**20
 
@@ -122,7 +122,22 @@ def model_from_facts(raw: ModelRecord, index: int, cell_of_position: Mapping[int
         capped={k: v for k, v in (raw.get("capped") or {}).items() if k in ("epochs", "samples")}
         if isinstance(raw.get("capped"), dict) else {},
         stopped=_stopped(raw.get("stopped")),
+        accelerated=raw["accelerated"] if isinstance(raw.get("accelerated"), bool) else None,
+        not_accelerated=_declined(raw.get("not_accelerated")),
     )
+
+
+def _declined(value: Any) -> Phrase | None:
+    """The runtime's reason for Keras's own loop, as a catalogue message (its values are literals)."""
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        return None
+    values = value.get("values") if isinstance(value.get("values"), dict) else {}
+    try:
+        value["id"].format(**{k: str(v) for k, v in values.items()})
+    except (KeyError, IndexError, ValueError):
+        return _str(value["id"])
+    # the ids are the Declined templates of inside/fastfit.py (tests/test_i18n.py holds them to the catalogue)
+    return Message(value["id"][:200], {str(k)[:40]: str(v)[:200] for k, v in values.items()})
 
 
 def _stopped(value: Any) -> dict[str, int]:

@@ -182,6 +182,33 @@ MESSAGES: dict[str, str] = {
     "could not be measured: {error}": "측정할 수 없었습니다: {error}",
     "the trace disagreed with the saved model; the saved model's layers were graded":
         "추적 결과와 저장된 모델이 달랐습니다. 저장된 모델의 층으로 채점했습니다",
+    # execution: how the runtime trained a model (inside/fastfit.py says the reasons)
+    "trained by the grader's fast path (the same weights as Keras's own loop)":
+        "채점기의 빠른 학습 경로로 학습했습니다 (Keras 자체 루프와 같은 가중치)",
+    "trained by Keras's own loop: {why}": "Keras 자체 루프로 학습했습니다: {why}",
+    "acceleration is turned off (--faithful)": "가속이 꺼져 있습니다 (--faithful)",
+    "the model is not compiled": "모델이 compile되지 않았습니다",
+    "{name} is set": "{name}이(가) 지정되어 있습니다",
+    "validation_freq is not 1": "validation_freq가 1이 아닙니다",
+    "run_eagerly is on": "run_eagerly가 켜져 있습니다",
+    "jit_compile is on": "jit_compile이 켜져 있습니다",
+    "a distribution strategy is set": "분산 전략이 지정되어 있습니다",
+    "the optimizer {name} is not a Keras optimizer": "옵티마이저 {name}은(는) Keras 옵티마이저가 아닙니다",
+    "the model defines its own {method}": "모델이 자체 {method}를 정의합니다",
+    "a callback is given ({name})": "콜백이 주어졌습니다 ({name})",
+    "epochs is not a whole number": "epochs가 정수가 아닙니다",
+    "the input is a {kind}, not arrays": "입력이 배열이 아니라 {kind}입니다",
+    "validation_data is not an (x, y) pair": "validation_data가 (x, y) 쌍이 아닙니다",
+    "validation_data is not arrays": "validation_data가 배열이 아닙니다",
+    "Keras refused the input ({error})": "Keras가 입력을 거부했습니다 ({error})",
+    "the model could not be built ({error})": "모델을 빌드할 수 없었습니다 ({error})",
+    "a batch holds something other than tensors": "배치에 텐서가 아닌 값이 있습니다",
+    "the training data is too large to hold one epoch in memory": "학습 데이터가 너무 커서 한 에폭을 메모리에 둘 수 없습니다",
+    "the input has no batches": "입력에 배치가 없습니다",
+    "the batches change shape too often": "배치의 모양이 너무 자주 바뀝니다",
+    "the shuffle differs between epochs (no random seed is set)": "에폭마다 셔플이 달라집니다 (랜덤 시드가 없습니다)",
+    "the metric {name} is not a single number": "지표 {name}이(가) 숫자 하나가 아닙니다",
+    "the training step could not be compiled ({error})": "학습 단계를 컴파일할 수 없었습니다 ({error})",
 }
 
 HINTS: dict[str, str] = {

@@ -64,8 +64,9 @@ def relang(doc: Mapping[str, Any], lang: str) -> dict[str, Any]:
         if cell.get("hint_text") is not None:
             cell["hint"] = render(from_json(cell["hint_text"]), lang)
     for run in out.get("runs", []):
-        if run.get("measure_note_text") is not None:
-            run["measure_note"] = render(from_json(run["measure_note_text"]), lang)
+        for field in ("measure_note", "training"):
+            if run.get(f"{field}_text") is not None:
+                run[field] = render(from_json(run[f"{field}_text"]), lang)
         ref = run.get("reference")
         if isinstance(ref, dict) and "summary_text" in ref:
             ref["summary"] = render(from_json(ref["summary_text"]), lang)

@@ -9,6 +9,7 @@ from typing import Any
 from grader.feedback.catalogue import REPORT as _TEXT
 from grader.feedback.i18n import relang, render as word
 from grader.grading.compare import comparison_dict, summarize
+from grader.message import Phrase, msg
 from grader.message import to_json as phrase_json
 from grader.models import Report, TracedModel
 
@@ -50,6 +51,15 @@ def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
 
 
+def training_path(model: TracedModel) -> Phrase | None:
+    """How the runtime trained the model: the fast path, or Keras's own loop and why."""
+    if model.accelerated is None:
+        return None
+    if model.accelerated:
+        return msg("trained by the grader's fast path (the same weights as Keras's own loop)")
+    return msg("trained by Keras's own loop: {why}", why=model.not_accelerated or "?")
+
+
 def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "model": model.name, "index": model.index, "method": model.method, "cell": model.cell,
@@ -61,6 +71,7 @@ def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> di
         "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
         "measure_note": None, "measure_note_text": phrase_json(model.measure_note), "reported_accuracy": model.reported_accuracy,
         "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
+        "accelerated": model.accelerated, "training": None, "training_text": phrase_json(training_path(model)),
         "history": {k: list(v) for k, v in model.history.items()},
         "confusion": [list(row) for row in model.confusion],
         "misclassified": [list(m) for m in model.misclassified],
@@ -117,6 +128,7 @@ def render(report: Report, console) -> None:
                          f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
         console.print(runs)
         notes = [f"#{m.index + 1}: {word(m.measure_note, lang)}" for m in report.runs if m.measure_note]
+        notes += [f"#{m.index + 1}: {word(training_path(m), lang)}" for m in report.runs if training_path(m)]
         notes += [f"#{c.model + 1} {word(summarize(c), lang)}" for c in report.comparisons]
         for note in notes:
             console.print(Text(note, style="dim"))

@@ -89,6 +89,7 @@ def load(folder: Path) -> Assignment:
         limits=Limits(cell_timeout_s=limits.cell_timeout_s, run_timeout_s=limits.run_timeout_s,
                       resources=ResourceLimits(**resources)),
         checks=checks,
+        accelerate=top.accelerate,
         quiz=quiz,
         reference=reference,
     )

@@ -58,7 +58,8 @@ def reference_solution(assignment: Assignment) -> Path:
     raise AssignmentError(f"no reference solution for {assignment.id} (expected reference/{assignment.id}.ipynb)")
 
 
-def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_s: float | None = None) -> Run:
+def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_s: float | None = None,
+                  accelerate: bool = True) -> Run:
     data_path = find_mnist(data_dir)
     work = Path(tempfile.mkdtemp(prefix="grader-reference-"))
     try:
@@ -68,7 +69,8 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
                            sandbox=choose("auto"), limits=assignment.limits.resources,
                            cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
                            run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
-                           predict_functions=assignment.predict_functions)
+                           predict_functions=assignment.predict_functions,
+                           accelerate=accelerate and assignment.accelerate)
         return measure(execute(entry, config), data_path)
     finally:
         shutil.rmtree(work, ignore_errors=True)

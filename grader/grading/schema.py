@@ -146,6 +146,8 @@ class AssignmentFile(_Strict):
     match_none: list[str] = []
     recognize: Recognize = Recognize()
     limits: Limits = Limits()
+    accelerate: bool = Field(True, description="train by the runtime's fast path where it gives Keras's own "
+                                               "result (false: Keras's loop for every fit)")
     checks: list[dict[str, Any]] = []
 
 

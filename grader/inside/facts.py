@@ -58,6 +58,8 @@ class ModelRecord(TypedDict, total=False):
     student_evaluate: list[float]  # what the student's own evaluate() returned
     function: str  # raw tf.Variable code: the prediction function called on the XOR table
     capped: dict[str, Any]  # --quick: what was asked before capping ({"epochs": 15, "samples": 60000})
+    accelerated: bool  # every fit of this model ran by the fast path (fastfit.py)
+    not_accelerated: dict[str, Any]  # the first fit that did not: {"id": English template, "values": {...}}
     stopped: dict[str, Any]  # a time limit ended fit: {"epoch": finished epochs (the weights kept), "of": asked}
     # also "class": the model's Python class name (a keyword, so not declarable here)
 

@@ -39,6 +39,7 @@ class State:
         self.notes: list[str] = []
         self.in_fit = 0
         self.cell_position = 0  # the executor's cells after the setup cell, counted by runtime._next_cell
+        self.accelerate: bool = config.get("accelerate", True)  # the training fast path (fastfit.py)
         self.quick: dict[str, Any] | None = config.get("quick")  # {"max_epochs", "max_samples"} or None
         self._image_rows: dict[bytes, str] | None = None
 

@@ -10,7 +10,7 @@ import inspect
 import os
 from typing import Any
 
-from . import describe, state
+from . import describe, fastfit, state
 from .testsets import XOR_X, XOR_Y, accuracy, load_testset
 
 
@@ -35,7 +35,7 @@ def patch_training(keras, tf) -> None:
         keeper = epoch_keeper(call)
         state.current.in_fit += 1
         try:
-            history = original_fit(self, **call)
+            history, declined = train(self, call, keeper)
         except (KeyboardInterrupt, state.TimeLimitReached):
             # a time limit stopped training: grade the model as it was at its last finished epoch
             if keeper.epochs:
@@ -43,8 +43,19 @@ def patch_training(keras, tf) -> None:
             raise
         finally:
             state.current.in_fit -= 1
-        state.guard(record_fit, self, history, call, capped)
+        state.guard(record_fit, self, history, call, capped, declined)
         return history
+
+    def train(model, call, keeper):
+        """Keras's result, by the fast path when it can promise it; (history, why not or None)."""
+        keeper.declined = fastfit.Declined("acceleration is turned off (--faithful)").as_fact()
+        if state.current.accelerate:
+            try:
+                keeper.declined = None
+                return fastfit.fit_fast(model, call, keeper, keras, tf), None
+            except fastfit.Declined as exc:
+                keeper.declined = exc.as_fact()
+        return original_fit(model, **call), keeper.declined
 
     def evaluate(self, *args, **kwargs):
         state.current.in_fit += 1
@@ -135,6 +146,7 @@ def make_epoch_keeper(keras):
             super().__init__()
             self.epochs_asked, self.speak = epochs_asked, speak
             self.weights, self.epochs, self.logs = None, 0, []
+            self.declined: dict | None = None  # why Keras's own loop runs this fit (None: the fast path)
             self._spoken = self._copied = 0.0
 
         def on_epoch_end(self, epoch, logs=None):
@@ -147,6 +159,24 @@ def make_epoch_keeper(keras):
                 loss = (logs or {}).get("loss")
                 tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
                 print(f"[grader] Epoch {epoch + 1}/{self.epochs_asked}{tail}", flush=True)
+
+        def chunk_end(self, model, done: int, chunk_logs: list[dict], verbose, steps) -> None:
+            """The fast path finished epochs `done - len(chunk_logs) + 1 .. done`: keep and speak
+            as `on_epoch_end` would, with the chunk's own epoch lines where Keras would print them."""
+            self.logs.extend(chunk_logs)
+            now = time.monotonic()
+            if self.weights is None or now - self._copied >= 1.0:
+                self.weights, self.epochs, self._copied = model.get_weights(), done, now
+            if verbose == 2:
+                for offset, logs in enumerate(chunk_logs):
+                    values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                    print(f"Epoch {done - len(chunk_logs) + offset + 1}/{self.epochs_asked}\n"
+                          f"{steps}/{steps} - {values}", flush=True)
+            elif self.speak and now - self._spoken >= 1.0:
+                self._spoken = now
+                loss = chunk_logs[-1].get("loss")
+                tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
+                print(f"[grader] Epoch {done}/{self.epochs_asked}{tail}", flush=True)
 
     def attach(call: dict[str, Any]):
         epochs = call.get("epochs", 1)
@@ -174,14 +204,16 @@ def record_stopped(model, keeper, call: dict[str, Any], capped: dict[str, Any] |
     for logs in keeper.logs[:keeper.epochs]:
         for key, value in logs.items():
             history.setdefault(key, []).append(value)
-    record_fit(model, SimpleNamespace(history=history, epoch=list(range(keeper.epochs))), call, capped)
+    record_fit(model, SimpleNamespace(history=history, epoch=list(range(keeper.epochs))), call, capped,
+               keeper.declined)
     record = state.current.by_model.get(id(model))
     if record is not None:
         record["stopped"] = {"epoch": keeper.epochs, "of": keeper.epochs_asked}
         state.current.write()
 
 
-def record_fit(model, history, call: dict[str, Any], capped: dict[str, Any] | None) -> None:
+def record_fit(model, history, call: dict[str, Any], capped: dict[str, Any] | None,
+               declined: dict[str, Any] | None = None) -> None:
     x = call.get("x")
     sample = describe.sample_inputs(x)
     record = state.current.by_model.get(id(model))
@@ -197,6 +229,11 @@ def record_fit(model, history, call: dict[str, Any], capped: dict[str, Any] | No
     record["batch_size"] = batch if isinstance(batch, int) else record.get("batch_size")
     if capped:
         record["capped"] = capped
+    # every fit of this model by the fast path, or the first reason one was not
+    if declined is None:
+        record.setdefault("accelerated", True)
+    elif record.get("accelerated", True):
+        record["accelerated"], record["not_accelerated"] = False, declined
     describe.describe(model, record, sample)
     save_or_measure(model, record)
     state.current.write()
