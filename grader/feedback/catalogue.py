@@ -208,6 +208,7 @@ MESSAGES: dict[str, str] = {
     "the batches change shape too often": "배치의 모양이 너무 자주 바뀝니다",
     "the shuffle differs between epochs (no random seed is set)": "에폭마다 셔플이 달라집니다 (랜덤 시드가 없습니다)",
     "the metric {name} is not a single number": "지표 {name}이(가) 숫자 하나가 아닙니다",
+    "the fast path failed ({error})": "빠른 학습 경로가 실패했습니다 ({error})",
     "the training step could not be compiled ({error})": "학습 단계를 컴파일할 수 없었습니다 ({error})",
 }
 
