@@ -223,3 +223,48 @@ def test_a_failure_midway_restores_every_variable_and_declines():
         fastfit.fit_fast(model, {"x": XOR_X, "y": XOR_Y, "epochs": 5, "verbose": 0}, Broken(), keras, tf)
     after = [v.numpy() for v in [*model.variables, *model.optimizer.variables]]
     assert all(np.array_equal(a, b) for a, b in zip(before, after))
+
+
+XOR_MODULE = '''
+import numpy as np
+import tensorflow as tf
+
+x_data = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+y_data = np.array([[0], [1], [1], [0]], dtype=np.float32)
+
+tf.model = tf.keras.Sequential()
+tf.model.add(tf.keras.layers.Dense(units=10, input_dim=2, activation='relu'))
+tf.model.add(tf.keras.layers.Dense(units=1, activation='sigmoid'))
+tf.model.compile(loss='binary_crossentropy', optimizer=tf.keras.optimizers.SGD(learning_rate=0.1), metrics=['accuracy'])
+tf.model.fit(x_data, y_data, epochs=500, verbose=0)
+
+stopper = tf.keras.callbacks.EarlyStopping(monitor='loss', patience=3)
+second = tf.keras.Sequential([tf.keras.layers.Dense(10, input_dim=2, activation='sigmoid'),
+                              tf.keras.layers.Dense(1, activation='sigmoid')])
+second.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+second.fit(x_data, y_data, epochs=200, verbose=0, callbacks=[stopper])
+'''
+
+
+def test_the_report_says_how_each_model_trained_and_faithful_measures_the_same(tmp_path, mnist_dir):
+    import json
+
+    from test_cli import grader
+
+    path = tmp_path / "xor.py"
+    path.write_text(XOR_MODULE)
+    docs = {}
+    for mode, extra in (("fast", ()), ("faithful", ("--faithful",))):
+        result = grader("check", str(path), "-a", "lab09-xor", "--json", "--data-dir", str(mnist_dir), *extra)
+        assert result.returncode in (0, 1), result.stderr[-2000:]
+        docs[mode] = json.loads(result.stdout)
+    fast, faithful = docs["fast"]["runs"], docs["faithful"]["runs"]
+    assert [r["accelerated"] for r in fast] == [True, False]
+    assert "fast path" in fast[0]["training"]
+    assert fast[1]["training"] == "trained by Keras's own loop: a callback is given (EarlyStopping)"
+    assert [r["accelerated"] for r in faithful] == [False, False]
+    assert all("--faithful" in r["training"] for r in faithful)
+    for a, b in zip(fast, faithful):  # the same training, so the same measurement and the same history
+        assert a["test_accuracy"] == b["test_accuracy"] and a["history"] == b["history"]
+        assert a["epochs"] == b["epochs"]
+    assert docs["fast"]["score"] == docs["faithful"]["score"]
