@@ -25,7 +25,7 @@ from grader.execution.execute import Executor, RunConfig, execute
 from grader.feedback.hints import hint_for
 from grader.message import Phrase, msg
 from grader.intake.locate import locate
-from grader.execution.measure import measure
+from grader.execution.measure import measure, start_worker
 from grader.models import Assignment, Lang, Report, Run
 from grader.execution.sandbox import SandboxMode, choose
 from grader.grading.score import score
@@ -79,12 +79,18 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
             predict_functions=assignment.predict_functions,
             accelerate=assignment.accelerate and not options.faithful)
+        # the clean measuring process imports TensorFlow while the student's code runs
+        worker = start_worker() if getattr(executor, "needs_dataset", True) else None
         try:
             run = execute(located.entry, config, executor, options.progress)
-        except SubmissionRejected as exc:
-            return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256,
-                            error=exc.code)
-        run = add_hints(measure(with_student_paths(run, submission.root), data_path))
+        except BaseException as exc:
+            if worker is not None:
+                worker.close()
+            if isinstance(exc, SubmissionRejected):
+                return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, submission.sha256,
+                                error=exc.code)
+            raise
+        run = add_hints(measure(with_student_paths(run, submission.root), data_path, worker))
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
             run = replace(run, messages=run.messages + (

@@ -32,10 +32,13 @@ def _labels(dataset: str, data_path: Path):
         return None
 
 
-def measure(run: Run, data_path: Path) -> Run:
-    """The same run, with `test_accuracy` filled in for every model that could be measured."""
+def measure(run: Run, data_path: Path, worker: "Worker | None" = None) -> Run:
+    """The same run, with `test_accuracy` filled in for every model that could be measured (by
+    `worker`, already started, when given; it is ended either way)."""
     todo = [m for m in run.models if m.artifact and m.measured_by == "none" and m.dataset in ("mnist", "xor")]
     if not todo or run.output_dir is None:
+        if worker is not None:
+            worker.close()
         return replace(run, models=tuple(_explain_unmeasured(m) for m in run.models))
     manifest = {
         "data_path": str(data_path),
@@ -46,7 +49,7 @@ def measure(run: Run, data_path: Path) -> Run:
     # these files would redirect the grader's own writes), but not in the run's workdir
     manifest_path = run.output_dir.parent / "measure-manifest.json"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    results = _run_worker(manifest_path)
+    results = _run_worker(manifest_path, worker)
     by_file = {entry["file"]: result for entry, result in zip(manifest["models"], results)}
     measured = []
     for model in run.models:
@@ -99,17 +102,55 @@ def _explain_unmeasured(model: TracedModel) -> TracedModel:
     return model.with_measurement(None, "none", "not measured: the model could not be saved")
 
 
-def _run_worker(manifest_path: Path) -> list[dict]:
+class Worker:
+    """The clean measuring process, started early (`start_worker`) so that its TensorFlow import
+    overlaps the student's run; `measure` hands it the manifest, or `close` ends it unused."""
+
+    def __init__(self):
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
+        self.proc = subprocess.Popen([sys.executable, "-m", "grader.inside.measure_worker", "--wait"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+
+    def run(self, manifest_path: Path, out_path: Path) -> tuple[int | None, str]:
+        """(exit code or None on timeout, stderr) after measuring the manifest."""
+        try:
+            _, stderr = self.proc.communicate(f"{manifest_path}\t{out_path}\n", timeout=_WORKER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.close()
+            return None, ""
+        except OSError as exc:  # the worker died before it was needed
+            self.close()
+            return -1, str(exc)
+        return self.proc.returncode, stderr or ""
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def start_worker() -> Worker:
+    return Worker()
+
+
+def _run_worker(manifest_path: Path, worker: Worker | None = None) -> list[dict]:
     out_path = manifest_path.with_name("measure-results.json")
     count = len(json.loads(manifest_path.read_text())["models"])
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
-    try:
-        proc = subprocess.run([sys.executable, "-m", "grader.inside.measure_worker", str(manifest_path), str(out_path)],
-                              capture_output=True, text=True, timeout=_WORKER_TIMEOUT_S, env=env,
-                              stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
+    with (worker or start_worker()) as running:
+        code, stderr = running.run(manifest_path, out_path)
+    if code is None:
         return [{"error": "measuring took too long"}] * count
-    if proc.returncode != 0 or not out_path.is_file():
-        tail = (proc.stderr or "").strip().splitlines()[-1:] or ["no output"]
+    if code != 0 or not out_path.is_file():
+        tail = stderr.strip().splitlines()[-1:] or ["no output"]
         return [{"error": f"measuring process failed: {tail[0][:200]}"}] * count
     return json.loads(out_path.read_text(encoding="utf-8"))

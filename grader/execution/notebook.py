@@ -85,6 +85,9 @@ class NotebookExecutor:
                 error_on_timeout={"ename": "CellTimeout", "evalue": f"cell ran longer than {config.cell_timeout_s:g} s",
                                   "traceback": []},
                 kernel_manager_class=_kernel_manager_class(isolation), kernel_name="grader",
+                # the facts and models are on disk once the finalize cell returns: a graceful
+                # shutdown would only add a second or more to every check
+                shutdown_kernel="immediate",
                 resources={"metadata": {"path": str(entry.path.parent)}},
             )
             client.output_budget = config.limits.output_kb * 1024

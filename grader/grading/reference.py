@@ -20,7 +20,7 @@ from grader.data import find_mnist
 from grader.errors import AssignmentError
 from grader.execution.execute import RunConfig, execute
 from grader.intake.locate import pick_entry
-from grader.execution.measure import measure
+from grader.execution.measure import measure, start_worker
 from grader.models import Assignment, Run
 from grader.grading.rules import architecture_criteria
 from grader.execution.sandbox import choose
@@ -71,7 +71,13 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
                            run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
                            predict_functions=assignment.predict_functions,
                            accelerate=accelerate and assignment.accelerate)
-        return measure(execute(entry, config), data_path)
+        worker = start_worker()  # its TensorFlow import overlaps the reference's run
+        try:
+            run = execute(entry, config)
+        except BaseException:
+            worker.close()
+            raise
+        return measure(run, data_path, worker)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
