@@ -24,9 +24,11 @@ class FakeExecutor:
     def __init__(self, models, cells=(), markdown=(QUIZ,)):
         self.models, self.cells, self.markdown = models, cells, markdown
         self.seen: list[Entry] = []
+        self.configs: list[RunConfig] = []
 
     def run(self, entry: Entry, config: RunConfig) -> Run:
         self.seen.append(entry)
+        self.configs.append(config)
         return Run(entry=entry, cells=tuple(self.cells), models=tuple(self.models), markdown=tuple(self.markdown),
                    saves=self.saves, loads=self.saves)
 
@@ -184,3 +186,22 @@ def test_the_report_names_the_file_it_graded_with_its_decoded_korean_name(tmp_pa
     console = Console(record=True, width=120)
     render(report, console)
     assert "→  홍길동_과제.ipynb" in console.export_text()
+
+
+def test_faithful_or_the_assignment_turns_the_fast_path_off_in_the_runtime_config(tmp_path):
+    from dataclasses import replace as replaced
+
+    from grader.execution.isolate import write_runtime_config
+    from grader.grading.assignment import find
+
+    configs = {}
+    for name, options in (("default", Options()), ("faithful", Options(faithful=True)),
+                          ("assignment", Options(assignment=replaced(find("lab10-mnist"), accelerate=False)))):
+        fake = FakeExecutor(reference_quality_models())
+        (tmp_path / name).mkdir()
+        check_submission(notebook_zip(tmp_path / name), replaced(options, keep_dir=tmp_path / name / "work"),
+                         executor=fake)
+        (config,) = fake.configs
+        config.out_dir.mkdir(parents=True, exist_ok=True)
+        configs[name] = json.loads(write_runtime_config(config).read_text())["accelerate"]
+    assert configs == {"default": True, "faithful": False, "assignment": False}

@@ -53,3 +53,19 @@ def test_unreadable_or_missing_facts_do_not_crash(tmp_path):
     (tmp_path / "facts.json").write_text("{not json")
     facts = read_facts(tmp_path, {})
     assert facts.models == () and "unreadable" in str(facts.notes[0])
+
+
+def test_how_each_model_trained_is_read_and_worded_in_either_language(tmp_path):
+    from grader.feedback.i18n import render
+    from grader.feedback.report import training_path
+
+    declined = {"id": "a callback is given ({name})", "values": {"name": "EarlyStopping"}}
+    records = [{**RECORD, "accelerated": True}, {**RECORD, "index": 1, "accelerated": False, "not_accelerated": declined},
+               {**RECORD, "index": 2}, {**RECORD, "index": 3, "accelerated": False,
+                                        "not_accelerated": {"id": "{broken", "values": {}}}]
+    fast, slow, unknown, broken = read_facts(write(tmp_path, {"models": records}), {}).models
+    assert fast.accelerated is True and unknown.accelerated is None and training_path(unknown) is None
+    assert render(training_path(slow), "en") == "trained by Keras's own loop: a callback is given (EarlyStopping)"
+    assert render(training_path(slow), "ko") == "Keras 자체 루프로 학습했습니다: 콜백이 주어졌습니다 (EarlyStopping)"
+    assert "빠른 학습 경로" in render(training_path(fast), "ko")
+    assert render(training_path(broken), "en") == "trained by Keras's own loop: {broken"  # kept literal, no crash
