@@ -24,7 +24,9 @@ MNIST_SHAPES = {
 }
 # sha256 over name, shape, dtype and bytes of the four arrays of Keras's MNIST.
 MNIST_DIGEST = "a7b5dc350b1a31dfdb92ba7790f216f3c438ccaa55f52c10d01fc40bb3f12464"
-_IMPORT_HINT = "install it with: grader data import PATH/TO/mnist.npz"
+_IMPORT_HINT = "install it with: grader data fetch (or, offline: grader data import PATH/TO/mnist.npz)"
+KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"  # keras.datasets.mnist
+MAX_DOWNLOAD_BYTES = 64 * 2**20  # the real file is 11.5 MB
 
 
 def user_data_dir() -> Path:
@@ -80,10 +82,61 @@ def import_mnist(source: Path, data_dir: Path | None = None) -> Path:
     if not Path(source).is_file():
         raise DatasetError(f"{source}: no such file")
     verify_mnist(Path(source))
-    target_dir = Path(data_dir) if data_dir else Path(os.environ.get("GRADER_DATA_DIR") or user_data_dir())
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / MNIST_FILE
+    target = _target_dir(data_dir) / MNIST_FILE
     tmp = target.with_suffix(".tmp")
     shutil.copyfile(source, tmp)
     os.replace(tmp, target)
     return target
+
+
+def _target_dir(data_dir: Path | None) -> Path:
+    target_dir = Path(data_dir) if data_dir else Path(os.environ.get("GRADER_DATA_DIR") or user_data_dir())
+    target_dir.mkdir(parents=True, exist_ok=True)
+    return target_dir
+
+
+def keras_cache() -> Path:
+    """Where Keras's own `load_data()` keeps its download ($KERAS_HOME, else ~/.keras)."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras") / "datasets" / MNIST_FILE
+
+
+def fetch_mnist(url: str | None = None, data_dir: Path | None = None) -> tuple[Path, str]:
+    """Install a verified MNIST: from `url`, else from Keras's cache if it holds a good copy, else
+    from Keras's official location. Returns (installed path, where it came from); a download
+    whose arrays are not Keras's MNIST is refused and nothing is installed."""
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    if url is None and keras_cache().is_file():
+        try:
+            return import_mnist(keras_cache(), data_dir), str(keras_cache())
+        except DatasetError:
+            pass  # a damaged cache: download instead
+    url = url or KERAS_ORIGIN
+    target_dir = _target_dir(data_dir)
+    with tempfile.NamedTemporaryFile(dir=target_dir, prefix=".download-", suffix=".npz", delete=False) as tmp:
+        partial = Path(tmp.name)
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                size = 0
+                while chunk := response.read(2**20):
+                    size += len(chunk)
+                    if size > MAX_DOWNLOAD_BYTES:
+                        raise DatasetError(f"{url}: more than {MAX_DOWNLOAD_BYTES // 2**20} MB; not MNIST")
+                    tmp.write(chunk)
+        except DatasetError:
+            partial.unlink(missing_ok=True)
+            raise
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            partial.unlink(missing_ok=True)
+            reason = getattr(exc, "reason", None) or exc
+            raise DatasetError(f"could not download MNIST from {url} ({reason}); offline: "
+                               "grader data import PATH/TO/mnist.npz") from None
+    try:
+        verify_mnist(partial)
+        target = target_dir / MNIST_FILE
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target, url

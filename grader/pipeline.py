@@ -80,7 +80,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             predict_functions=assignment.predict_functions,
             accelerate=assignment.accelerate and not options.faithful)
         # the clean measuring process imports TensorFlow while the student's code runs
-        worker = start_worker() if getattr(executor, "needs_dataset", True) else None
+        worker = start_worker(config.out_dir, data_path) if getattr(executor, "needs_dataset", True) else None
         try:
             run = execute(located.entry, config, executor, options.progress)
         except BaseException as exc:

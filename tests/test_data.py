@@ -34,3 +34,67 @@ def test_missing_dataset_names_the_import_command(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "empty"))
     with pytest.raises(DatasetError, match="grader data import"):
         find_mnist(tmp_path / "nothing")
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A loopback HTTP server over a folder: files put in `served.root` are at `served.url + name`."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    class Served:
+        pass
+
+    served = Served()
+    served.root, served.url = root, f"http://127.0.0.1:{server.server_address[1]}/"
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+def fetch(*args, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "grader", "data", "fetch", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_fetch_downloads_verifies_and_installs(mnist_dir, tmp_path, served):
+    (served.root / "mnist.npz").write_bytes((mnist_dir / "mnist.npz").read_bytes())
+    result = fetch("--url", served.url + "mnist.npz", "--data-dir", str(tmp_path / "store"),
+                   env={"KERAS_HOME": str(tmp_path / "no-keras")})
+    assert result.returncode == 0, result.stderr
+    assert "verified and installed" in result.stdout
+    assert find_mnist(tmp_path / "store") == (tmp_path / "store" / "mnist.npz").resolve()
+
+
+def test_fetch_refuses_a_download_that_is_not_kerass_mnist_and_installs_nothing(mnist_dir, tmp_path, served):
+    with np.load(mnist_dir / "mnist.npz") as f:
+        arrays = {k: f[k].copy() for k in f.files}
+    arrays["x_train"][0, 0, 0] ^= 1
+    np.savez(served.root / "mnist.npz", **arrays)
+    result = fetch("--url", served.url + "mnist.npz", "--data-dir", str(tmp_path / "store"))
+    assert result.returncode == 2 and "checksum" in result.stderr
+    assert list((tmp_path / "store").iterdir()) == []  # no half-installed file, no leftover download
+    missing = fetch("--url", served.url + "nothing.npz", "--data-dir", str(tmp_path / "store"))
+    assert missing.returncode == 2 and "could not download MNIST" in missing.stderr and "import" in missing.stderr
+
+
+def test_fetch_takes_a_good_copy_from_kerass_cache_without_the_network(mnist_dir, tmp_path):
+    cache = tmp_path / "keras" / "datasets"
+    cache.mkdir(parents=True)
+    (cache / "mnist.npz").write_bytes((mnist_dir / "mnist.npz").read_bytes())
+    result = fetch("--data-dir", str(tmp_path / "store"), env={"KERAS_HOME": str(tmp_path / "keras")})
+    assert result.returncode == 0, result.stderr
+    assert str(cache / "mnist.npz") in result.stdout.replace("\n", "")

@@ -165,6 +165,22 @@ def data_import(
     Console().print(f"MNIST verified and installed at {target}", highlight=False)
 
 
+@data_app.command("fetch")
+def data_fetch(
+    url: Optional[str] = typer.Option(None, "--url", help="where the course hosts mnist.npz (default: Keras's own "
+                                                          "location, or Keras's cache if it holds a good copy)"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="install here instead of the user data dir"),
+) -> None:
+    """Download Keras's MNIST, verify its arrays (checksum) and install it for the grader."""
+    from grader.data import fetch_mnist
+
+    try:
+        target, source = fetch_mnist(url, data_dir)
+    except GraderError as exc:
+        _fail(exc)
+    Console().print(f"MNIST from {source} verified and installed at {target}", highlight=False)
+
+
 @data_app.command("where")
 def data_where(data_dir: Optional[Path] = typer.Option(None, "--data-dir")) -> None:
     """Show which verified mnist.npz the grader would serve."""

@@ -49,7 +49,7 @@ def measure(run: Run, data_path: Path, worker: "Worker | None" = None) -> Run:
     # these files would redirect the grader's own writes), but not in the run's workdir
     manifest_path = run.output_dir.parent / "measure-manifest.json"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    results = _run_worker(manifest_path, worker)
+    results = _run_worker(manifest_path, run.output_dir, data_path, worker)
     by_file = {entry["file"]: result for entry, result in zip(manifest["models"], results)}
     measured = []
     for model in run.models:
@@ -104,11 +104,13 @@ def _explain_unmeasured(model: TracedModel) -> TracedModel:
 
 class Worker:
     """The clean measuring process, started early (`start_worker`) so that its TensorFlow import
-    overlaps the student's run; `measure` hands it the manifest, or `close` ends it unused."""
+    overlaps the student's run and each model saved in `out_dir` is measured as soon as it is
+    there; `measure` hands it the manifest, or `close` ends it unused."""
 
-    def __init__(self):
+    def __init__(self, out_dir: Path, data_path: Path):
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0", "CUDA_VISIBLE_DEVICES": ""}
-        self.proc = subprocess.Popen([sys.executable, "-m", "grader.inside.measure_worker", "--wait"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "grader.inside.measure_worker", "--wait",
+                                      str(out_dir), str(data_path)],
                                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True, env=env)
 
@@ -139,14 +141,14 @@ class Worker:
         self.close()
 
 
-def start_worker() -> Worker:
-    return Worker()
+def start_worker(out_dir: Path, data_path: Path) -> Worker:
+    return Worker(out_dir, data_path)
 
 
-def _run_worker(manifest_path: Path, worker: Worker | None = None) -> list[dict]:
+def _run_worker(manifest_path: Path, out_dir: Path, data_path: Path, worker: Worker | None = None) -> list[dict]:
     out_path = manifest_path.with_name("measure-results.json")
     count = len(json.loads(manifest_path.read_text())["models"])
-    with (worker or start_worker()) as running:
+    with (worker or start_worker(out_dir, data_path)) as running:
         code, stderr = running.run(manifest_path, out_path)
     if code is None:
         return [{"error": "measuring took too long"}] * count

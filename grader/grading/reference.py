@@ -71,7 +71,7 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
                            run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
                            predict_functions=assignment.predict_functions,
                            accelerate=accelerate and assignment.accelerate)
-        worker = start_worker()  # its TensorFlow import overlaps the reference's run
+        worker = start_worker(config.out_dir, data_path)  # its TensorFlow import overlaps the reference's run
         try:
             run = execute(entry, config)
         except BaseException:

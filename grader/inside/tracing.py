@@ -315,7 +315,10 @@ def save_or_measure(model, record: dict[str, Any]) -> None:
     """Standard-Keras models are saved for the grader's clean process; others are measured here."""
     if describe.is_portable(model):
         name = f"model{record['index']}.keras"
-        (state.current.original_save or type(model).save)(model, state.current.out_dir / name)
+        # written whole, then renamed: the measuring process may read it as soon as it appears
+        partial = state.current.out_dir / f"model{record['index']}.partial.keras"
+        (state.current.original_save or type(model).save)(model, partial)
+        os.replace(partial, state.current.out_dir / name)
         record["artifact"] = name
         return
     record["artifact"] = None
