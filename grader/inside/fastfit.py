@@ -136,14 +136,14 @@ def _prepare(model, call: dict[str, Any], keras, tf) -> _Plan:
                                    steps_per_execution=model.steps_per_execution)
     except Exception as exc:  # Keras's own fit will raise the student's error in its own words
         raise Declined("Keras refused the input ({error})", error=type(exc).__name__) from None
-    groups, first = _read_epoch(iterator._distributed_dataset, tf)
+    groups, first = _read_epoch(iterator._distributed_dataset, iterator.num_batches, tf)
     val_groups = val_spec = None
     if validation is not None:
         val_iterator = TFEpochIterator(x=validation[0], y=validation[1],
                                        batch_size=call.get("validation_batch_size") or batch_size, shuffle=False,
                                        distribute_strategy=model.distribute_strategy,
                                        steps_per_execution=model.steps_per_execution)
-        val_groups, _ = _read_epoch(val_iterator._distributed_dataset, tf)
+        val_groups, _ = _read_epoch(val_iterator._distributed_dataset, val_iterator.num_batches, tf)
         val_spec = val_iterator._distributed_dataset.element_spec
     try:
         model._symbolic_build(data_batch=first)  # what Keras's first trace would create, made now
@@ -156,15 +156,65 @@ def _prepare(model, call: dict[str, Any], keras, tf) -> _Plan:
                  steps=iterator.num_batches, verbose=call.get("verbose", "auto"))
 
 
-def _read_epoch(dataset, tf) -> tuple[list, Any]:
-    """One epoch of Keras's batches, stacked by runs of equal shape; declined if a second pass
-    over a fresh iterator differs (the shuffle would change between epochs) or it is too large."""
-    runs: list[list] = []  # [structure, [flat leaves per batch]]
+def _read_epoch(dataset, count: int | None, tf) -> tuple[list, Any]:
+    """One epoch of Keras's batches as groups `(structure, stacked leaves, count)` of equal shape,
+    and its first batch; declined if a second pass over a fresh iterator differs (the shuffle
+    would change between epochs) or the epoch is too large to hold. `count`: the batches Keras
+    says an epoch has (its pipeline's own cardinality is unknown)."""
+    groups = _read_stacked(dataset, count, tf) if count else None
+    if groups is None:
+        groups = _read_one_by_one(dataset, tf)
+    if not groups:
+        raise Declined("the input has no batches")
+    if len(groups) > MAX_GROUPS:
+        raise Declined("the batches change shape too often")
+    held = sum(int(leaf.shape.num_elements()) * leaf.dtype.size for _, leaves, _ in groups
+               for leaf in leaves if leaf is not None)
+    if held > MAX_HELD_BYTES:
+        raise Declined("the training data is too large to hold one epoch in memory")
+    batches = [(leaves, index) for _, leaves, count in groups for index in range(count)]
+    position = 0
+    for element in dataset:  # a fresh pass: the same batches, or Keras would shuffle anew each epoch
+        if position >= COMPARED_BATCHES:  # a new shuffle shows in the first batches already
+            break
+        if position >= len(batches) or not _same(tf.nest.flatten(element), *batches[position], tf):
+            raise Declined("the shuffle differs between epochs (no random seed is set)")
+        position += 1
+    structure, leaves, _ = groups[0]
+    first = tf.nest.pack_sequence_as(structure, [None if leaf is None else leaf[0] for leaf in leaves])
+    return groups, first
+
+
+def _same(leaves, stacked, index, tf) -> bool:
+    return all((a is None and b is None) or (a is not None and b is not None and bool(tf.reduce_all(a == b[index])))
+               for a, b in zip(leaves, stacked))
+
+
+def _read_stacked(dataset, count: int, tf) -> list | None:
+    """The epoch in one or two reads, stacked by tf.data itself: all batches, or all but Keras's
+    partial last one and that one (a batch size unknown in the dataset's spec means there is one).
+    None when the pipeline is not of that form (then it is read batch by batch)."""
+    try:
+        spec = dataset.element_spec
+        leaves = tf.nest.flatten(spec)
+        if count <= 0 or not leaves or any(not isinstance(leaf, tf.TensorSpec) or leaf.shape.rank is None
+                                           or leaf.shape.rank == 0 for leaf in leaves):
+            return None
+        if all(leaf.shape[0] is not None for leaf in leaves):
+            return [(spec, tf.nest.flatten(next(iter(dataset.batch(count)))), count)]
+        if count == 1:
+            return [(spec, tf.nest.flatten(next(iter(dataset.batch(1)))), 1)]
+        head = tf.nest.flatten(next(iter(dataset.take(count - 1).batch(count - 1))))
+        tail = tf.nest.flatten(next(iter(dataset.skip(count - 1).batch(1))))
+        return [(spec, head, count - 1), (spec, tail, 1)]
+    except (tf.errors.OpError, TypeError, ValueError, StopIteration):  # shapes differ among the full batches
+        return None
+
+
+def _read_one_by_one(dataset, tf) -> list:
+    runs: list[list] = []  # [structure, shapes, [flat leaves per batch]]
     held = 0
-    first = None
     for element in dataset:
-        if first is None:
-            first = element
         leaves = tf.nest.flatten(element, expand_composites=False)
         if any(leaf is not None and not tf.is_tensor(leaf) for leaf in leaves):
             raise Declined("a batch holds something other than tensors")
@@ -175,27 +225,11 @@ def _read_epoch(dataset, tf) -> tuple[list, Any]:
         held += sum(int(leaf.shape.num_elements()) * leaf.dtype.size for leaf in leaves if leaf is not None)
         if held > MAX_HELD_BYTES:
             raise Declined("the training data is too large to hold one epoch in memory")
-    if first is None:
-        raise Declined("the input has no batches")
-    if len(runs) > MAX_GROUPS:
-        raise Declined("the batches change shape too often")
-    flat_batches = [leaves for run in runs for leaves in run[2]]
-    position = 0
-    for element in dataset:  # a fresh pass: the same batches, or Keras would shuffle anew each epoch
-        if position >= COMPARED_BATCHES:  # a new shuffle shows in the first batches already
-            break
-        leaves = tf.nest.flatten(element)
-        if position >= len(flat_batches) or not all(
-                (a is None and b is None) or (a is not None and b is not None and bool(tf.reduce_all(a == b)))
-                for a, b in zip(leaves, flat_batches[position])):
-            raise Declined("the shuffle differs between epochs (no random seed is set)")
-        position += 1
-    groups = []
-    for structure, _, batches in runs:
-        stacked = [None if batches[0][i] is None else tf.stack([b[i] for b in batches])
-                   for i in range(len(batches[0]))]
-        groups.append((structure, stacked, len(batches)))
-    return groups, first
+        if len(runs) > MAX_GROUPS:
+            raise Declined("the batches change shape too often")
+    return [(structure, [None if batches[0][i] is None else tf.stack([b[i] for b in batches])
+                         for i in range(len(batches[0]))], len(batches))
+            for structure, _, batches in runs]
 
 
 def _metric_results(model) -> dict[str, Any]:
