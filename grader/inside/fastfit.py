@@ -46,7 +46,12 @@ def fit_fast(model, call: dict[str, Any], keeper, keras, tf) -> Any:
     """Train as `model.fit(**call)` would and return its History, or raise `Declined` having
     changed nothing that Keras's own `fit` would not change the same way."""
     check_call(model, call, keeper, keras)
-    plan = _prepare(model, call, keras, tf)
+    try:
+        plan = _prepare(model, call, keras, tf)  # reads and builds only what Keras's fit would
+    except Declined:
+        raise
+    except Exception as exc:
+        raise Declined("the fast path failed ({error})", error=f"{type(exc).__name__}: {exc}"[:200]) from None
     # a failure in the middle (a grader bug, or an error of the student's that only shows when a
     # step runs) puts every variable back and declines: Keras's own loop then says it in its words
     variables = {id(v): v for v in [*model.variables, *model.optimizer.variables]}.values()

@@ -26,6 +26,7 @@ def install(config_path: str) -> None:
     state.current = state.State(config)
     state.current.out_dir.mkdir(parents=True, exist_ok=True)
     _count_cells()
+    _keep_probes_off_the_seed()
     if config.get("output_bytes"):
         budget = _Budget(int(config["output_bytes"]))
         sys.stdout, sys.stderr = _CappedStream(sys.stdout, budget), _CappedStream(sys.stderr, budget)
@@ -116,6 +117,36 @@ def _serve_mnist(keras) -> None:
     mnist_module.get_file = get_file
     file_utils.get_file = get_file
     keras.utils.get_file = get_file
+
+
+def _keep_probes_off_the_seed() -> None:
+    """The grader's liveness probe is a kernel_info request, and IPython answers it with a banner
+    whose tip is drawn by `random.choice`: a probe landing between two cells moved the student's
+    seeded random state, and so every later model's initial weights, by when it happened to
+    arrive. No tip; and the shell's kernel_info answer puts the random state back."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return
+    if shell is None:
+        return
+    if hasattr(shell, "enable_tip"):
+        shell.enable_tip = False
+    handlers = getattr(getattr(shell, "kernel", None), "shell_handlers", None)
+    original = handlers.get("kernel_info_request") if isinstance(handlers, dict) else None
+    if original is None:
+        return
+
+    async def kernel_info_request(*args, **kwargs):
+        kept = random.getstate()  # the shell runs one request at a time: no student cell runs meanwhile
+        try:
+            return await original(*args, **kwargs)
+        finally:
+            random.setstate(kept)
+
+    handlers["kernel_info_request"] = kernel_info_request
 
 
 def _count_cells() -> None:
