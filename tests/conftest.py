@@ -36,9 +36,12 @@ def _unit_tier_stays_light(request):
     light = request.node.get_closest_marker("kernel") is None
     if light and "mnist_dir" in request.fixturenames:
         pytest.fail("a unit test asked for the MNIST file: mark it `kernel` or record the data it needs")
+    # only what this test imported counts: a kernel test earlier in the session (tests/test_fastfit.py
+    # trains in this process) may have loaded TensorFlow already
+    loaded = {m for m in ("tensorflow", "keras") if m in sys.modules}
     yield
     if light:
-        heavy = sorted(m for m in ("tensorflow", "keras") if m in sys.modules)
+        heavy = sorted(m for m in ("tensorflow", "keras") if m in sys.modules and m not in loaded)
         assert not heavy, f"a unit test imported {heavy}: mark it `kernel`"
 
 
