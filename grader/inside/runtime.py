@@ -123,30 +123,15 @@ def _keep_probes_off_the_seed() -> None:
     """The grader's liveness probe is a kernel_info request, and IPython answers it with a banner
     whose tip is drawn by `random.choice`: a probe landing between two cells moved the student's
     seeded random state, and so every later model's initial weights, by when it happened to
-    arrive. No tip; and the shell's kernel_info answer puts the random state back."""
+    arrive. The banner gets no tip. (The reply itself is left alone: the probe must see it.)"""
     try:
         from IPython import get_ipython
 
         shell = get_ipython()
     except ImportError:
         return
-    if shell is None:
-        return
-    if hasattr(shell, "enable_tip"):
+    if shell is not None and hasattr(shell, "enable_tip"):
         shell.enable_tip = False
-    handlers = getattr(getattr(shell, "kernel", None), "shell_handlers", None)
-    original = handlers.get("kernel_info_request") if isinstance(handlers, dict) else None
-    if original is None:
-        return
-
-    async def kernel_info_request(*args, **kwargs):
-        kept = random.getstate()  # the shell runs one request at a time: no student cell runs meanwhile
-        try:
-            return await original(*args, **kwargs)
-        finally:
-            random.setstate(kept)
-
-    handlers["kernel_info_request"] = kernel_info_request
 
 
 def _count_cells() -> None:
