@@ -22,7 +22,7 @@ model = tf.keras.Sequential([tf.keras.layers.Dense(10, input_dim=2, activation='
                              tf.keras.layers.Dense(1, activation='sigmoid')])
 model.compile(loss='binary_crossentropy', optimizer=tf.keras.optimizers.SGD(learning_rate=0.1), metrics=['accuracy'])
 model.fit(x, y, epochs=1, verbose=0)       # saved, and measured early while the next lines run
-time.sleep(3)
+time.sleep(8)  # time for the measuring process to import Keras and measure `other`, even on a busy machine
 model.fit(x, y, epochs=3000, verbose=0)    # the same model trained on: its file is rewritten
 print(model.evaluate(x, y, verbose=0))
 '''
@@ -37,7 +37,9 @@ def test_a_model_trained_again_after_it_was_measured_early_is_measured_again(tmp
     other, run = json.loads(result.stdout)["runs"]
     assert other["test_accuracy"] is not None
     early = [r.get("early", False) for r in json.loads((keep / "measure-results.json").read_text())]
-    assert early == [True, False]  # the untouched model's early figure was used; the retrained one's was not
+    # the untouched model's early figure was used; the retrained one's early figure, if any, is that of
+    # its final file (its first, one-epoch file was measured too, and discarded when it was rewritten)
+    assert early[0] is True
     assert run["epochs"] == 3001 and run["measured_by"] == "grader"
     # the clean process's figure is that of the final weights: the student's own evaluate agrees
     assert run["test_accuracy"] == run["reported_accuracy"] == 1.0
