@@ -15,7 +15,9 @@ from typing import Any, Literal, Mapping
 from grader.message import Phrase
 
 
-CheckStatus = Literal["passed", "failed", "error", "skipped"]
+# "not_attempted": nothing of the part was found (no model of its kind, no answer); it earns nothing,
+# and it is not a "failed" attempt (the student has not got there yet)
+CheckStatus = Literal["passed", "failed", "error", "skipped", "not_attempted"]
 CellStatus = Literal["ok", "error", "timeout", "skipped"]
 EntryKind = Literal["notebook", "script"]
 ReportStatus = Literal["graded", "rejected"]

@@ -156,8 +156,9 @@ def test_function_check_on_raw_variable_code():
 def test_quick_mode_skips_accuracy_but_still_judges_architecture():
     good = run_check(Evidence(run_of(traced(GOOD, acc=0.5)), {}, quick=True), DROPOUT_PART, assignment())
     assert good.status == "skipped" and "--quick" in str(good.message)
-    bad = run_check(Evidence(run_of(traced([dense(256), dense(10, "softmax")], acc=0.5)), {}, quick=True),
-                    DROPOUT_PART, assignment())
+    half_dropout = [dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
+                    dense(10, "softmax")]
+    bad = run_check(Evidence(run_of(traced(half_dropout, acc=0.5)), {}, quick=True), DROPOUT_PART, assignment())
     assert bad.status is None and bad.fraction < 1 and "hidden" in str(bad.message)
 
 
@@ -168,6 +169,12 @@ def test_messages_are_worded_in_the_readers_language_when_shown():
     outcome = run_check(low, DROPOUT_PART, assignment())
     assert render(outcome.message, "ko") == "가장 가까운 모델은 모델 #1 `model`: 측정한 테스트 정확도 0.9450 < 0.9700"
     assert render(outcome.message, "en") == "closest is model #1 `model`: measured test accuracy 0.9450 < 0.9700"
+    one_dropout = traced([dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
+                          dense(256, init="HeNormal"), dense(10, "softmax")], acc=0.98)
+    outcome = run_check(Evidence(run_of(one_dropout), {}), DROPOUT_PART, assignment())
+    assert "2, 3번째 은닉층 뒤에 Dropout이 없습니다" in render(outcome.message, "ko")
     no_dropout = traced([dense(256, init="HeNormal"), dense(256, init="HeNormal"), dense(10, "softmax")], acc=0.98)
     outcome = run_check(Evidence(run_of(no_dropout), {}), DROPOUT_PART, assignment())
-    assert "1, 2번째 은닉층 뒤에 Dropout이 없습니다" in render(outcome.message, "ko")
+    assert outcome.status == "not_attempted"
+    assert render(outcome.message, "ko") == ("아직 시도하지 않음: 이 항목에 해당하는 종류(은닉층 2개 이상, 은닉층 뒤의 Dropout, "
+                                             "He or Glorot 초기화)의 학습된 모델이 없습니다")

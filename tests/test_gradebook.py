@@ -36,12 +36,12 @@ def test_exports_and_markdown_feedback(tmp_path):
     assert gradescope(rows[0].report)["tests"][0]["score"] == 3.0
     assert "could not be graded" in gradescope(rows[1].report)["output"]
     md = to_markdown(rows[0].report)
-    assert "| A | passed | 3/3 | m \\| n |" in md and "Dense(10,softmax)" in md
+    assert "| A | done | 3/3 | m \\| n |" in md and "Dense(10,softmax)" in md
 
 
 def test_markdown_feedback_speaks_the_report_language():
     md = to_markdown({**report(1.0), "lang": "ko"})
-    assert "| 항목 | 결과 | 점수 | 설명 |" in md and "| A | 실패 | 1/3 | m \\| n |" in md
+    assert "| 항목 | 결과 | 점수 | 설명 |" in md and "| A | 다시 작성 | 1/3 | m \\| n |" in md
     assert "## 학습된 모델 (채점기가 직접 측정)" in md and "## 참고" in md
     assert "제출물 `submit.zip`" in md
     assert "## Trained models (measured by the grader)" in to_markdown(report(1.0))

@@ -28,6 +28,18 @@ MESSAGES: dict[str, str] = {
     "hidden layer {i}: kernel_initializer {got}": "{i}번째 은닉층: kernel_initializer {got}",
     ", the part asks for {want}": ", 이 항목은 {want} 초기화를 요구합니다",
     "{want} initialisation": "{want} 초기화",
+    "not attempted yet: no trained model is of this part's kind ({traits})":
+        "아직 시도하지 않음: 이 항목에 해당하는 종류({traits})의 학습된 모델이 없습니다",
+    "{n} hidden layers": "은닉층 {n}개",
+    # report.py: the verdict
+    "all parts pass: go on and submit `submit.zip`": "모든 항목 통과: 다음 단계로 넘어가 `submit.zip`을 제출하세요",
+    "no part needs rewriting; run the full check (without --quick) before you submit":
+        "다시 작성할 항목은 없습니다. 제출하기 전에 --quick 없이 전체 검사를 실행하세요",
+    "rewrite: {parts}": "다시 작성: {parts}",
+    "not attempted yet: {parts}": "아직 시도하지 않음: {parts}",
+    "at least {n} hidden layers": "은닉층 {n}개 이상",
+    "Dropout after the hidden layers": "은닉층 뒤의 Dropout",
+    "BatchNormalization": "BatchNormalization",
     "hidden layer {i}: dropout rate {got:g}, expected {low:g}": "{i}번째 은닉층: 드롭아웃 비율 {got:g}, 요구: {low:g}",
     "hidden layer {i}: dropout rate {got:g}, expected {low:g} to {high:g}":
         "{i}번째 은닉층: 드롭아웃 비율 {got:g}, 요구: {low:g}~{high:g}",
@@ -293,7 +305,7 @@ REPORT: dict[str, dict] = {
            "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
            "none": "No model was trained.", "notes": "Notes", "cell": "cell", "of": "of",
-           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"},
+           "statuses": {"passed": "done", "failed": "rewrite", "error": "error", "skipped": "not judged", "not_attempted": "not attempted"},
            "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
            "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
                     "Run without --quick for the grade."},
@@ -302,7 +314,7 @@ REPORT: dict[str, dict] = {
            "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
            "none": "학습된 모델이 없습니다.", "notes": "참고", "cell": "셀", "of": "요청",
-           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"},
+           "statuses": {"passed": "통과", "failed": "다시 작성", "error": "오류", "skipped": "판정 안 함", "not_attempted": "시도 안 함"},
            "graded": "제출물 `{name}`: grader {version}으로 채점 ({secs:.0f}초).",
            "quick": "빠른 검사: 학습을 줄여서 실행했습니다 (1 에폭, 이미지 6,000장). 정확도 항목 {n}개는 판정하지 않았습니다. "
                     "점수는 --quick 없이 실행해야 나옵니다."},
@@ -322,7 +334,7 @@ PAGE: dict[str, dict] = {
            "curves_ref": "Training curves (solid: yours, dashed: reference)",
            "legend_rule": "differs where this part has a rule",
            "legend_free": "differs in a choice the part leaves to you",
-           "statuses": {"passed": "passed", "failed": "failed", "error": "error", "skipped": "not judged"}},
+           "statuses": {"passed": "done", "failed": "rewrite", "error": "error", "skipped": "not judged", "not_attempted": "not attempted"}},
     "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
            "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
            "params": "파라미터", "optimizer": "옵티마이저", "epochs": "에폭", "acc": "테스트 정확도",
@@ -334,5 +346,5 @@ PAGE: dict[str, dict] = {
                       "batchnorm": "배치정규화"},
            "curves_ref": "학습 곡선 (실선: 제출, 점선: 기준)",
            "legend_rule": "이 항목의 요구 사항과 다른 부분", "legend_free": "자유롭게 정할 수 있는 부분에서 다른 점",
-           "statuses": {"passed": "통과", "failed": "실패", "error": "오류", "skipped": "판정 안 함"}},
+           "statuses": {"passed": "통과", "failed": "다시 작성", "error": "오류", "skipped": "판정 안 함", "not_attempted": "시도 안 함"}},
 }

@@ -50,6 +50,7 @@ def relang(doc: Mapping[str, Any], lang: str) -> dict[str, Any]:
     Each rendered field has its message form beside it (`message` / `text`, `error` / `error_text`,
     `hint` / `hint_text`,
     `measure_note` / `measure_note_text`, `messages` / `message_texts`, `summary` / `summary_text`,
+    `verdict` / `verdict_text`,
     `title` / `titles`); a document stored before those existed keeps its original wording.
     """
     out = copy.deepcopy(dict(doc))
@@ -74,5 +75,7 @@ def relang(doc: Mapping[str, Any], lang: str) -> dict[str, Any]:
                                                                                      ref.get("check_title"))
     if "message_texts" in out:
         out["messages"] = [render(from_json(m), lang) for m in out["message_texts"]]
+    if out.get("verdict_text") is not None:
+        out["verdict"] = render(from_json(out["verdict_text"]), lang)
     out["lang"] = lang
     return out

@@ -9,11 +9,11 @@ from typing import Any
 from grader.feedback.catalogue import REPORT as _TEXT
 from grader.feedback.i18n import relang, render as word
 from grader.grading.compare import comparison_dict, summarize
-from grader.message import Phrase, msg
+from grader.message import Phrase, join, msg
 from grader.message import to_json as phrase_json
 from grader.models import Report, TracedModel
 
-_STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow"}
+_STATUS_STYLE = {"passed": "green", "failed": "red", "error": "magenta", "skipped": "yellow", "not_attempted": "yellow"}
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                    "hint_text": phrase_json(c.hint), "traceback": c.traceback} for c in report.cells if c.status != "ok"],
         "messages": [],
         "message_texts": [phrase_json(m) for m in report.messages],
+        "verdict": None, "verdict_text": phrase_json(verdict(report)),  # submit, or what to redo
         "duration_s": report.duration_s,
         "quick": report.quick,
         "lang": report.lang,
@@ -49,6 +50,26 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2)
+
+
+def verdict(report: Report) -> Phrase | None:
+    """What to do next, as the course's project page puts it: submit, or the parts to rewrite and
+    the parts not attempted yet (bonus parts never hold a student back)."""
+    if report.status != "graded":
+        return None
+    required = [c for c in report.checks if not c.bonus]
+    redo = [c.title_for(report.lang) for c in required if c.status in ("failed", "error")]
+    todo = [c.title_for(report.lang) for c in required if c.status == "not_attempted"]
+    if not redo and not todo:
+        if any(c.status == "skipped" for c in required):
+            return msg("no part needs rewriting; run the full check (without --quick) before you submit")
+        return msg("all parts pass: go on and submit `submit.zip`")
+    parts = []
+    if redo:
+        parts.append(msg("rewrite: {parts}", parts=", ".join(redo)))
+    if todo:
+        parts.append(msg("not attempted yet: {parts}", parts=", ".join(todo)))
+    return join(parts)
 
 
 def training_path(model: TracedModel) -> Phrase | None:
@@ -159,6 +180,9 @@ def render(report: Report, console) -> None:
     if report.quick:
         skipped = sum(c.status == "skipped" for c in report.checks)
         console.print(Text(t["quick"].format(n=skipped), style="yellow"))
+    next_step = verdict(report)
+    if next_step is not None:
+        console.print(Text(word(next_step, lang), style="bold green" if report.passed else "bold yellow"))
     style = "bold green" if report.passed else "bold yellow"
     bonus = f" (+{report.bonus_score:g} {t['bonus']})" if any(c.bonus for c in report.checks) else ""
     required = round(report.score - report.bonus_score, 2)
@@ -206,6 +230,8 @@ def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
                 lines += ["", f"**{t['hint'].capitalize()}:** {c['hint']}"]
     if doc["messages"]:
         lines += ["", f"## {t['notes']}", ""] + [f"- {m}" for m in doc["messages"]]
+    if doc.get("verdict"):
+        lines += ["", f"**{doc['verdict']}**"]
     return "\n".join(lines) + "\n"
 
 

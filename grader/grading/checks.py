@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 from grader.grading import quiz
 from grader.message import Phrase, join, msg
 from grader.models import Assignment, CheckSpec, CheckStatus, Run, TracedModel
-from grader.grading.rules import Criterion, accuracy_criterion, architecture_criteria
+from grader.grading.rules import Criterion, accuracy_criterion, architecture_criteria, missing_traits, part_traits, trait_words
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,15 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
     models = [m for m in evidence.run.models if m.dataset in (dataset, "unknown") and m.layers]
     if not models:
         return Outcome(0.0, msg("no trained model was found: the grader only counts models that model.fit "
-                                      "(or a training loop with a Keras optimizer) actually trained"))
+                                      "(or a training loop with a Keras optimizer) actually trained"),
+                       status="not_attempted")
+    # a model counts toward the part it is for: one of another kind (with Dropout for a part without,
+    # 2 hidden layers for the 8-layer part) earns this part nothing, however close it is otherwise
+    models = [m for m in models if not missing_traits(m, spec.params)]
+    if not models:
+        return Outcome(0.0, msg("not attempted yet: no trained model is of this part's kind ({traits})",
+                                traits=trait_words(spec.params, part_traits(spec.params))),
+                       status="not_attempted")
     # capped training says nothing about the accuracy the full run reaches: judge it later
     judged_later = evidence.quick and spec.params.get("min_accuracy") is not None
     threshold = None if judged_later else threshold_of(spec, assignment)
@@ -122,7 +130,7 @@ def compare_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -
     missing = [label for label, side in ((a_label, a_side), (b_label, b_side)) if not side]
     if missing:
         return Outcome(0.0, msg("nothing to compare: no run found for {missing}",
-                                missing=", ".join(f"'{m}'" for m in missing)))
+                                missing=", ".join(f"'{m}'" for m in missing)), status="not_attempted")
     pairs = [(a, b) for a in a_side for b in b_side if a is not b
              and (not spec.params.get("same_shape") or _widths(a) == _widths(b))]
     if not pairs:
@@ -166,7 +174,7 @@ def save_load_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment)
     if run.saves:
         return Outcome(0.5, msg("saved {files} but never loaded it back with load_model",
                                 files=", ".join(sorted(set(run.saves)))))
-    return Outcome(0.0, msg("no model.save(...) call ran"))
+    return Outcome(0.0, msg("no model.save(...) call ran"), status="not_attempted")
 
 
 @check("function")
@@ -175,7 +183,8 @@ def function_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) 
     names = spec.params.get("functions", [])
     found = [m for m in evidence.run.models if m.function in names]
     if not found:
-        return Outcome(0.0, msg("no function named {names} was found after the run", names=" or ".join(names)))
+        return Outcome(0.0, msg("no function named {names} was found after the run", names=" or ".join(names)),
+                       status="not_attempted")
     threshold = float(spec.params.get("min_accuracy", 1.0))
     best = max(found, key=lambda m: m.test_accuracy or 0.0)
     if best.test_accuracy is None:
@@ -194,7 +203,7 @@ def quiz_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> O
     (result,) = quiz.grade({qid: evidence.answers[qid]} if qid in evidence.answers else {}, key)
     if not result.answered:
         return Outcome(0.0, msg("no answer found for question {q} (write it under a '# Quiz' heading)",
-                                q=qid))
+                                q=qid), status="not_attempted")
     answer = " ".join(evidence.answers[qid].split())[:60]
     if result.correct:
         return Outcome(1.0, msg("'{answer}' is correct", answer=answer))

@@ -151,6 +151,67 @@ def architecture_criteria(model: TracedModel, rules: Mapping[str, Any]) -> list[
     return found
 
 
+DEFINING_TRAITS: tuple[str, ...] = ("depth", "dropout", "initializer", "batchnorm")
+
+
+def part_traits(rules: Mapping[str, Any]) -> tuple[str, ...]:
+    """The traits that say which part a model is for (its depth, Dropout or none, initialiser,
+    batch norm): those the part has rules for, or the part's own `defining` list."""
+    asked = rules.get("defining")
+    names = DEFINING_TRAITS if asked is None else tuple(asked)
+    has = {"depth": "hidden_units" in rules or "min_hidden" in rules or "max_hidden" in rules,
+           "dropout": rules.get("dropout") in ("none", "after_every_hidden"),
+           "initializer": "initializer" in rules, "batchnorm": "batchnorm" in rules}
+    return tuple(name for name in names if has.get(name))
+
+
+def missing_traits(model: TracedModel, rules: Mapping[str, Any]) -> tuple[str, ...]:
+    """The part's defining traits this model lacks: a model lacking any is not an attempt at the
+    part, so it earns the part nothing (its closeness in other respects is no evidence)."""
+    hidden = blocks_of(model.layers)[:-1]
+    missing = []
+    for trait in part_traits(rules):
+        if trait == "depth":
+            if "hidden_units" in rules:
+                ok = len(hidden) == len(rules["hidden_units"])
+            else:
+                ok = int(rules.get("min_hidden", 0)) <= len(hidden) <= int(rules.get("max_hidden", 10**6))
+        elif trait == "dropout":
+            with_dropout = any(b.dropout for b in hidden)
+            ok = with_dropout == (rules["dropout"] == "after_every_hidden")
+        elif trait == "initializer":
+            allowed = {n.lower() for f in _names(rules["initializer"]) for n in INITIALIZER_FAMILIES.get(f, (f,))}
+            ok = bool(hidden) and all((b.initializer or "").lower() in allowed for b in hidden)
+        else:  # batchnorm
+            ok = any(b.batchnorm for b in hidden)
+        if not ok:
+            missing.append(trait)
+    return tuple(missing)
+
+
+def trait_words(rules: Mapping[str, Any], traits: Sequence[str]) -> Phrase:
+    """What kind of model a part asks for, in the terms of `traits` ("8 hidden layers, no Dropout")."""
+    words = []
+    for trait in traits:
+        if trait == "depth":
+            if "hidden_units" in rules:
+                words.append(msg("{n} hidden layers", n=len(rules["hidden_units"])))
+            elif "max_hidden" in rules and rules.get("min_hidden", 0) == rules["max_hidden"]:
+                words.append(msg("{n} hidden layers", n=rules["max_hidden"]))
+            else:
+                words.append(msg("at least {n} hidden layers", n=rules.get("min_hidden", 0)))
+        elif trait == "dropout":
+            words.append(msg("Dropout after the hidden layers") if rules["dropout"] == "after_every_hidden"
+                         else msg("no Dropout"))
+        elif trait == "initializer":
+            families = _names(rules["initializer"])
+            words.append(msg("{want} initialisation",
+                             want=" or ".join(f.capitalize() if f != "he" else "He" for f in families)))
+        else:
+            words.append(msg("BatchNormalization"))
+    return join(words, ", ")
+
+
 def accuracy_criterion(model: TracedModel, threshold: float) -> Criterion:
     """Credit for the grader's own measurement; partial below the threshold, none if untrusted."""
     if model.trained_on_test:

@@ -62,6 +62,9 @@ class RunCheck(_Check, ArchitectureRules):
     tolerance: float | None = Field(None, ge=0)  # below the reference figure that still passes
     accuracy_weight: float | None = Field(None, ge=0, le=1)
     published: float | None = None  # the course's published figure, for the README table
+    # the traits a model must share with the part to count toward it at all (rules.DEFINING_TRAITS);
+    # default: all of them the part has rules for; [] lets the closest model earn partial credit
+    defining: list[Literal["depth", "dropout", "initializer", "batchnorm"]] | None = None
 
 
 class CompareCheck(_Check):
