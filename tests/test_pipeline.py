@@ -209,3 +209,20 @@ def test_faithful_or_the_assignment_turns_the_fast_path_off_in_the_runtime_confi
         config.out_dir.mkdir(parents=True, exist_ok=True)
         configs[name] = json.loads(write_runtime_config(config).read_text())["accelerate"]
     assert configs == {"default": True, "faithful": False, "assignment": False}
+
+
+def test_a_model_counts_only_toward_the_part_of_its_kind(tmp_path):
+    """The issue's measurement: one He+dropout model trained for 2 epochs used to earn 1.6/2 on the
+    no-dropout ReLU part, 1.67/2 on Adam+He and 0.33/1 on 8x512. Now those parts are not attempted."""
+    he_dropout = traced([dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
+                         Layer("Dropout", rate=0.3), dense(10, "softmax")], acc=0.9650, epochs=2)
+    report = check_submission(notebook_zip(tmp_path), Options(assignment=find("lab10-mnist")),
+                              executor=FakeExecutor([he_dropout], markdown=()))
+    by_id = {c.id: c for c in report.checks}
+    for part in ("relu-mlp", "adam-he", "deep-8x512"):
+        assert by_id[part].status == "not_attempted" and by_id[part].score == 0, part
+    assert by_id["he-dropout"].status == "failed" and 0 < by_id["he-dropout"].score < 3
+    doc = to_dict(report)
+    assert doc["verdict"].startswith("rewrite: He or Xavier init with Dropout") and "not attempted yet: ReLU MLP" in doc["verdict"]
+    ko = to_dict(replace(report, lang="ko"))
+    assert "다시 작성: He 또는 Xavier" in ko["verdict"] and "아직 시도하지 않음: ReLU 다층 퍼셉트론" in ko["verdict"]

@@ -35,7 +35,7 @@ def _labels(dataset: str, data_path: Path):
 def measure(run: Run, data_path: Path, worker: "Worker | None" = None) -> Run:
     """The same run, with `test_accuracy` filled in for every model that could be measured (by
     `worker`, already started, when given; it is ended either way)."""
-    todo = [m for m in run.models if m.artifact and m.measured_by == "none" and m.dataset in ("mnist", "xor")]
+    todo = _to_measure(run)
     if not todo or run.output_dir is None:
         if worker is not None:
             worker.close()
@@ -49,11 +49,32 @@ def measure(run: Run, data_path: Path, worker: "Worker | None" = None) -> Run:
     # these files would redirect the grader's own writes), but not in the run's workdir
     manifest_path = run.output_dir.parent / "measure-manifest.json"
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
-    results = _run_worker(manifest_path, run.output_dir, data_path, worker)
-    by_file = {entry["file"]: result for entry, result in zip(manifest["models"], results)}
+    return with_results(run, todo, _run_worker(manifest_path, run.output_dir, data_path, len(todo), worker), data_path)
+
+
+def measure_here(run: Run, data_path: Path) -> Run:
+    """`measure`, in this very process: for the self-check in the student's own session, whose
+    code is the student's own business (a grading run never measures in the student's process)."""
+    from grader.inside.measure_worker import Measurer
+
+    todo = _to_measure(run)
+    if not todo or run.output_dir is None:
+        return replace(run, models=tuple(_explain_unmeasured(m) for m in run.models))
+    measurer = Measurer(str(data_path))
+    results = [measurer.measure(str(run.output_dir / m.artifact), m.dataset, dict(m.transform)) for m in todo]
+    return with_results(run, todo, results, data_path)
+
+
+def _to_measure(run: Run) -> list[TracedModel]:
+    return [m for m in run.models if m.artifact and m.measured_by == "none" and m.dataset in ("mnist", "xor")]
+
+
+def with_results(run: Run, todo: list[TracedModel], results: list[dict], data_path: Path) -> Run:
+    """The run with each of `todo` given its measuring `results` (in order); the rest explained."""
+    by_index = {model.index: result for model, result in zip(todo, results)}
     measured = []
     for model in run.models:
-        result = by_file.get(str(run.output_dir / model.artifact)) if model.artifact else None
+        result = by_index.get(model.index)
         if result is None:
             measured.append(_explain_unmeasured(model))
         elif result.get("accuracy") is not None:
@@ -145,9 +166,9 @@ def start_worker(out_dir: Path, data_path: Path) -> Worker:
     return Worker(out_dir, data_path)
 
 
-def _run_worker(manifest_path: Path, out_dir: Path, data_path: Path, worker: Worker | None = None) -> list[dict]:
+def _run_worker(manifest_path: Path, out_dir: Path, data_path: Path, count: int,
+                worker: Worker | None = None) -> list[dict]:
     out_path = manifest_path.with_name("measure-results.json")
-    count = len(json.loads(manifest_path.read_text())["models"])
     with (worker or start_worker(out_dir, data_path)) as running:
         code, stderr = running.run(manifest_path, out_path)
     if code is None:

@@ -2,6 +2,9 @@
 
 `install(config_path)` is executed before the student's first cell (or module line);
 `finalize()` after the last one; `python -m grader.inside.runtime CONFIG SCRIPT` runs a module.
+`install_live(config)` is the self-check's: the student's own session, where only the tracers go
+in (no seeds, threads, determinism or output cap: their session stays theirs; `load_data()` gets
+the grader's verified MNIST when it has one, the very arrays Keras would download).
 Facts are written as JSON (`facts.py`) after every training run, so work done before a crash or
 a limit still counts. Nothing here may break the student's code: tracing errors are recorded,
 never raised. Imports nothing of the grader outside this folder.
@@ -58,6 +61,48 @@ def install(config_path: str) -> None:
     tracing.patch_training(keras, tf)
     tracing.patch_saving(keras)
     state.current.write()
+
+
+def install_live(config: dict[str, Any]) -> bool:
+    """Trace the training of the student's own, running session (`%load_ext grader`); False when
+    TensorFlow cannot be imported. Training runs by Keras's own loop, as it would without us."""
+    config = {**config, "live": True, "accelerate": False}
+    state.current = state.State(config)
+    state.current.out_dir.mkdir(parents=True, exist_ok=True)
+    _number_live_cells()
+    try:
+        import keras
+        import tensorflow as tf
+    except ImportError as exc:
+        state.current.notes.append(f"TensorFlow unavailable: {exc}")
+        return False
+    if state.current.data_path:  # the same arrays as Keras's download, verified, and offline
+        _serve_mnist(keras)
+    tracing.patch_training(keras, tf)
+    tracing.patch_saving(keras)
+    state.current.write()
+    return True
+
+
+def _number_live_cells() -> None:
+    """Each cell the session runs from now on gets a position, and its source is kept: the
+    self-check maps a model to the notebook cell that trained it by that source."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return
+    if shell is not None:
+        shell.events.register("pre_run_cell", _next_live_cell)
+
+
+def _next_live_cell(info=None) -> None:
+    if state.current is None or not state.current.live:
+        return
+    state.current.cell_position += 1
+    source = getattr(info, "raw_cell", None)
+    state.current.cell_sources[state.current.cell_position] = source if isinstance(source, str) else ""
 
 
 class _Budget:

@@ -41,6 +41,9 @@ class State:
         self.cell_position = 0  # the executor's cells after the setup cell, counted by runtime._next_cell
         self.accelerate: bool = config.get("accelerate", True)  # the training fast path (fastfit.py)
         self.quick: dict[str, Any] | None = config.get("quick")  # {"max_epochs", "max_samples"} or None
+        self.live: bool = bool(config.get("live"))  # the student's own session (the self-check), not a grading run
+        self.cell_sources: dict[int, str] = {}  # live: cell position -> the source that ran
+        self.loaded: set[int] = set()  # id() of the models load_model returned (not trained here)
         self._image_rows: dict[bytes, str] | None = None
 
     def write(self) -> None:
@@ -54,6 +57,9 @@ class State:
         """Raw MNIST rows -> "train"/"test", to tell what the student trained on."""
         if self._image_rows is None:
             import numpy as np
+
+            if not self.data_path:  # a live session without the grader's copy: the split is not told
+                return {}
 
             rows: dict[bytes, str] = {}
             with np.load(self.data_path, allow_pickle=False) as f:

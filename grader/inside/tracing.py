@@ -48,7 +48,10 @@ def patch_training(keras, tf) -> None:
 
     def train(model, call, keeper):
         """Keras's result, by the fast path when it can promise it; (history, why not or None)."""
-        keeper.declined = fastfit.Declined("acceleration is turned off (--faithful)").as_fact()
+        if state.current.live:
+            keeper.declined = fastfit.Declined("the student's own session trains with Keras's own loop").as_fact()
+        else:
+            keeper.declined = fastfit.Declined("acceleration is turned off (--faithful)").as_fact()
         if state.current.accelerate:
             try:
                 keeper.declined = None
@@ -109,6 +112,7 @@ def patch_saving(keras) -> None:
     def load_model(filepath, *args, **kwargs):
         model = original_load(filepath, *args, **kwargs)
         state.current.loads.append({"file": os.path.basename(str(filepath))})
+        state.current.loaded.add(id(model))
         state.guard(state.current.write)
         return model
 
@@ -184,7 +188,9 @@ def make_epoch_keeper(keras):
         # Keras's per-step bar (1, "auto") over thousands of epochs is megabytes of output that
         # crowds out the student's own: one line per epoch up to QUIET_AFTER_EPOCHS, then a line a second
         quiet = verbose in (1, "auto") and isinstance(epochs, int) and epochs > QUIET_AFTER_EPOCHS
-        if verbose in (1, "auto"):
+        if state.current.live:  # the student's own session prints what Keras prints
+            quiet = False
+        elif verbose in (1, "auto"):
             call["verbose"] = 0 if quiet else 2
         keeper = EpochKeeper(epochs, speak=quiet)
         callbacks = call.get("callbacks")
