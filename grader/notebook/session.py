@@ -87,8 +87,8 @@ def stop() -> None:
 
 
 def adopt_live_models(namespace: dict[str, Any]) -> int:
-    """Record the Keras models the session's variables hold that no traced training produced
-    (the extension came after them): their layers, their own `history`, their inputs' scaling
+    """Record the Keras models the session's variables hold that were fit before the tracing
+    began (the extension came after them): their layers, their own `history`, their inputs' scaling
     learned from the MNIST-shaped arrays in the namespace. Returns how many were adopted."""
     try:
         import keras
@@ -100,16 +100,17 @@ def adopt_live_models(namespace: dict[str, Any]) -> int:
         if id(model) in state.current.by_model or id(model) in state.current.loaded \
                 or not getattr(model, "built", False):
             continue  # seen training, or read back by load_model: not a model trained unseen
+        history = getattr(getattr(model, "history", None), "history", None)
+        if not isinstance(history, dict) or not history:
+            continue  # never fit in this session (read back from a file, or only built)
         record = tracing.new_record(model, "fit")
         record["name"], record["cell"], record["adopted"] = name, None, True
-        history = getattr(getattr(model, "history", None), "history", None)
-        if isinstance(history, dict):
-            try:
-                for key, values in history.items():
-                    record["history"][str(key)] = describe.floats(values)
-                record["epochs"] = len(next(iter(history.values()), []))
-            except (TypeError, ValueError):
-                record["history"] = {}
+        try:
+            for key, values in history.items():
+                record["history"][str(key)] = describe.floats(values)
+            record["epochs"] = len(next(iter(history.values()), []))
+        except (TypeError, ValueError):
+            record["history"] = {}
         describe.describe(model, record, _sample_for(model, arrays))
         state.guard(tracing.save_or_measure, model, record)
         adopted += 1
