@@ -26,10 +26,11 @@ _ARTIFACT = re.compile(r"model\d+\.keras")
 _POLL_S = 0.25
 
 
-def main(manifest_path: str, out_path: str, early: dict | None = None) -> int:
+def main(manifest_path: str, out_path: str, early: dict | None = None, measurer: "Measurer | None" = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     manifest = json.loads(open(manifest_path, encoding="utf-8").read())
-    measurer = Measurer(manifest["data_path"])
+    if measurer is None or measurer.data_path != manifest["data_path"]:
+        measurer = Measurer(manifest["data_path"])  # else the waiting one, test sets already loaded
     results = []
     for entry in manifest["models"]:
         key = measurer.key(entry["file"], entry["dataset"], entry["transform"])
@@ -123,7 +124,7 @@ def wait(out_dir: str, data_path: str) -> int:
     if not line:
         return 0
     manifest_path, out_path = line.split("\t")
-    return main(manifest_path, out_path, early)
+    return main(manifest_path, out_path, early, measurer)
 
 
 if __name__ == "__main__":

@@ -155,30 +155,31 @@ def make_epoch_keeper(keras):
 
         def on_epoch_end(self, epoch, logs=None):
             self.logs.append(dict(logs or {}))
-            now = time.monotonic()
-            if self.weights is None or now - self._copied >= 1.0:
-                self.weights, self.epochs, self._copied = self.model.get_weights(), epoch + 1, now
-            if self.speak and time.monotonic() - self._spoken >= 1.0:
-                self._spoken = time.monotonic()
-                loss = (logs or {}).get("loss")
-                tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
-                print(f"[grader] Epoch {epoch + 1}/{self.epochs_asked}{tail}", flush=True)
+            self._keep(self.model, epoch + 1)
+            self._say(epoch + 1, logs or {})
 
         def chunk_end(self, model, done: int, chunk_logs: list[dict], verbose, steps) -> None:
             """The fast path finished epochs `done - len(chunk_logs) + 1 .. done`: keep and speak
             as `on_epoch_end` would, with the chunk's own epoch lines where Keras would print them."""
             self.logs.extend(chunk_logs)
-            now = time.monotonic()
-            if self.weights is None or now - self._copied >= 1.0:
-                self.weights, self.epochs, self._copied = model.get_weights(), done, now
+            self._keep(model, done)
             if verbose == 2:
                 for offset, logs in enumerate(chunk_logs):
                     values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
                     print(f"Epoch {done - len(chunk_logs) + offset + 1}/{self.epochs_asked}\n"
                           f"{steps}/{steps} - {values}", flush=True)
-            elif self.speak and now - self._spoken >= 1.0:
-                self._spoken = now
-                loss = chunk_logs[-1].get("loss")
+            else:
+                self._say(done, chunk_logs[-1] if chunk_logs else {})
+
+        def _keep(self, model, done: int) -> None:
+            now = time.monotonic()
+            if self.weights is None or now - self._copied >= 1.0:
+                self.weights, self.epochs, self._copied = model.get_weights(), done, now
+
+        def _say(self, done: int, logs: dict) -> None:
+            if self.speak and time.monotonic() - self._spoken >= 1.0:
+                self._spoken = time.monotonic()
+                loss = logs.get("loss")
                 tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
                 print(f"[grader] Epoch {done}/{self.epochs_asked}{tail}", flush=True)
 
