@@ -40,6 +40,9 @@ class KernelLiveness:
         self._cell = 0  # generation of the running cell; 0 when none runs
         self._started = 0.0
         self._idle_seen: tuple[int, float] | None = None  # (cell, when the kernel answered a probe)
+        # since when no probe could even be sent: a busy kernel's shell still queues requests; one
+        # whose sockets the student garbled takes none (and a blocking send would hang the prober)
+        self._refused_since: float | None = None
         self._stop = threading.Event()
         self._prober = threading.Thread(target=self._probe, name="grader-shell-probe", daemon=True)
         self._generation = 0
@@ -54,6 +57,7 @@ class KernelLiveness:
         self.heartbeat.stop()
 
     def cell_started(self) -> None:
+        self._refused_since = None  # the last cell's reply came through: the shell took that much
         self._generation += 1
         self._started = time.monotonic()
         self._cell = self._generation
@@ -69,44 +73,69 @@ class KernelLiveness:
         seen = self._idle_seen
         if seen is not None and seen[0] == self._cell and time.monotonic() - seen[1] >= LOST_REPLY_GRACE_S:
             return msg("it finished the cell, but its reply never reached the grader")
+        refused = self._refused_since
+        if refused is not None and self._cell and time.monotonic() - refused >= self.stall_s:
+            return msg("its shell took no request for {s:.0f} s", s=time.monotonic() - refused)
         return None
 
     def _probe(self) -> None:
-        import queue
+        client = None
+        while not self._stop.wait(PROBE_EVERY_S):
+            cell = self._cell
+            if not cell or time.monotonic() - self._started < PROBE_AFTER_S:
+                continue
+            if self._idle_seen is not None and self._idle_seen[0] == cell:
+                continue  # already proven idle: the verdict only waits out the grace
+            try:
+                client = client or self._client()
+                self._ask(client, cell)
+            except Exception:  # noqa: BLE001 - a broken probe must never break the run; the heartbeat remains
+                _close(client)
+                client = None  # a fresh connection next time
+        _close(client)
 
+    def _client(self):
+        import zmq
         from jupyter_client import BlockingKernelClient
 
-        client = None
+        client = BlockingKernelClient()
+        client.load_connection_info(self.connection_info)
+        client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+        client.shell_channel.socket.setsockopt(zmq.SNDTIMEO, _REPLY_WAIT_MS)
+        client.shell_channel.socket.setsockopt(zmq.LINGER, 0)
+        return client
+
+    def _ask(self, client, cell: int) -> None:
+        """One kernel_info request; an answer while `cell` still runs proves the kernel idle."""
+        import queue
+
+        import zmq
+
         try:
-            while not self._stop.wait(PROBE_EVERY_S):
-                cell = self._cell
-                if not cell or time.monotonic() - self._started < PROBE_AFTER_S:
-                    continue
-                if self._idle_seen is not None and self._idle_seen[0] == cell:
-                    continue  # already proven idle: the verdict only waits out the grace
-                if client is None:
-                    client = BlockingKernelClient()
-                    client.load_connection_info(self.connection_info)
-                    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-                asked = client.kernel_info()
-                deadline = time.monotonic() + PROBE_EVERY_S
-                while time.monotonic() < deadline:
-                    try:
-                        reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-                    except queue.Empty:
-                        break
-                    if reply.get("parent_header", {}).get("msg_id") == asked:
-                        if self._cell == cell:
-                            self._idle_seen = (cell, time.monotonic())
-                        break
-        except Exception:  # noqa: BLE001 - a broken probe must never break the run; the heartbeat remains
+            asked = client.kernel_info()
+        except zmq.Again:  # the shell takes no request at all
+            if self._refused_since is None:
+                self._refused_since = time.monotonic()
+            raise
+        self._refused_since = None
+        deadline = time.monotonic() + PROBE_EVERY_S
+        while time.monotonic() < deadline:
+            try:
+                reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                return
+            if reply.get("parent_header", {}).get("msg_id") == asked:
+                if self._cell == cell:
+                    self._idle_seen = (cell, time.monotonic())
+                return
+
+
+def _close(client) -> None:
+    if client is not None:
+        try:
+            client.stop_channels()
+        except Exception:  # noqa: BLE001
             pass
-        finally:
-            if client is not None:
-                try:
-                    client.stop_channels()
-                except Exception:  # noqa: BLE001
-                    pass
 
 
 def heartbeat_address(info: dict) -> str:

@@ -184,6 +184,7 @@ MESSAGES: dict[str, str] = {
     "the kernel stopped responding ({why}; {process})": "커널이 응답하지 않습니다 ({why}; {process})",
     "no heartbeat for {s:.0f} s": "{s:.0f}초 동안 하트비트가 없었습니다",
     "it finished the cell, but its reply never reached the grader": "셀은 끝났지만 그 응답이 채점기에 오지 않았습니다",
+    "its shell took no request for {s:.0f} s": "커널의 셸이 {s:.0f}초 동안 요청을 받지 않았습니다",
     "its process had exited": "프로세스는 이미 끝났습니다",
     "its process is alive": "프로세스는 살아 있습니다",
     "its process is stopped by a signal": "프로세스가 시그널로 멈춰 있습니다",
