@@ -223,6 +223,7 @@ class CheckResult:
     message: Phrase = ""  # rendered in the reader's language when shown
     titles: Mapping[str, str] = field(default_factory=dict)  # the title's translations, by language
     bonus: bool = False  # a bonus part: its points are extra, and failing it fails nothing
+    hint: Phrase | None = None  # what to change (a part to rewrite, or not attempted yet)
 
     def title_for(self, lang: str) -> str:
         return self.titles.get(lang, self.title)

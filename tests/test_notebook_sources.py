@@ -173,3 +173,45 @@ def test_a_wrong_magic_line_gets_its_usage_and_no_traceback(capsys):
     grader_magic("check no-such-lab --json")
     doc = json.loads(capsys.readouterr().out)
     assert doc["status"] == "rejected" and doc["error"] == "no_assignment"
+
+
+def a_report(lang="en"):
+    from grader.models import CheckResult, Report
+
+    checks = (CheckResult("relu-mlp", "ReLU MLP", "passed", 2.0, 2.0, "fine", {"ko": "ReLU 다층 퍼셉트론"}),
+              CheckResult("deep", "8 hidden layers", "not_attempted", 0.0, 1.0, "no model of its kind",
+                          {"ko": "은닉층 8개"}),
+              CheckResult("quiz-1", "Quiz 1", "failed", 0.0, 1.0, "'x' is not correct", {"ko": "퀴즈 1"}))
+    return Report(grader_version="0", submission="lab.ipynb", sha256=None, assignment="lab10-mnist",
+                  status="graded", score=2.0, max_score=4.0, checks=checks, lang=lang)
+
+
+def test_in_a_notebook_the_report_is_html_with_the_verdict(monkeypatch):
+    import IPython.display
+
+    from grader.notebook.show import show
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+
+    class ZMQInteractiveShell:  # a kernel with a frontend, as ipykernel names its shell
+        pass
+
+    show(a_report("ko"), shell=ZMQInteractiveShell())
+    (html,) = shown
+    body = html.data
+    assert body.startswith("<pre") and "style=" in body  # inline styles: no page, no stylesheet
+    for words in ("통과", "시도 안 함", "다시 작성", "다시 작성: 퀴즈 1; 아직 시도하지 않음: 은닉층 8개"):
+        assert words in body, words
+
+
+def test_in_a_terminal_the_report_is_text_and_json_is_alone(capsys):
+    from grader.notebook.show import show
+
+    show(a_report(), shell=None)
+    text = capsys.readouterr().out
+    assert "done" in text and "not attempted" in text and "rewrite: Quiz 1; not attempted yet: 8 hidden layers" in text
+    show(a_report(), as_json=True, shell=None)
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["verdict"] == "rewrite: Quiz 1; not attempted yet: 8 hidden layers"
+    assert [c["status"] for c in doc["checks"]] == ["passed", "not_attempted", "failed"]

@@ -222,6 +222,11 @@ def test_a_model_counts_only_toward_the_part_of_its_kind(tmp_path):
     for part in ("relu-mlp", "adam-he", "deep-8x512"):
         assert by_id[part].status == "not_attempted" and by_id[part].score == 0, part
     assert by_id["he-dropout"].status == "failed" and 0 < by_id["he-dropout"].score < 3
+    from grader.message import english
+
+    assert english(by_id["he-dropout"].hint).startswith("train longer (more `epochs`)")  # rewrite: what to change
+    assert english(by_id["deep-8x512"].hint) == "build and train (`model.fit`) a model of this part's kind"
+    assert by_id["quiz-1"].hint is None
     doc = to_dict(report)
     assert doc["verdict"].startswith("rewrite: He or Xavier init with Dropout") and "not attempted yet: ReLU MLP" in doc["verdict"]
     ko = to_dict(replace(report, lang="ko"))

@@ -31,36 +31,6 @@ MESSAGES: dict[str, str] = {
     "not attempted yet: no trained model is of this part's kind ({traits})":
         "아직 시도하지 않음: 이 항목에 해당하는 종류({traits})의 학습된 모델이 없습니다",
     "{n} hidden layers": "은닉층 {n}개",
-    # notebook/: the self-check in the student's own session
-    "a self-check of this live session: the grade runs the notebook again from the top, in a sandbox":
-        "지금 실행 중인 세션의 자가 점검입니다. 실제 채점은 노트북을 처음부터 샌드박스에서 다시 실행합니다",
-    "grader was loaded after {n} cell(s) had run: the models still held by variables were found, but earlier, "
-    "overwritten ones could not be seen (put `%load_ext grader` in the first cell)":
-        "grader를 셀 {n}개가 실행된 뒤에 불러왔습니다. 변수에 남아 있는 모델은 찾았지만, 그 전에 덮어쓴 모델은 볼 수 "
-        "없었습니다 (`%load_ext grader`를 첫 번째 셀에 두세요)",
-    "{n} model(s) were found alive in the session without being seen training; their history is Keras's own record":
-        "학습 과정을 보지 못한 모델 {n}개를 세션에서 찾았습니다. 학습 기록은 Keras가 남긴 것입니다",
-    "the quiz answers could not be read: this session's notebook is unknown; say `--notebook PATH` (or `--answers FILE`)":
-        "퀴즈 답을 읽지 못했습니다. 이 세션의 노트북을 알 수 없으니 `--notebook 경로`(또는 `--answers 파일`)를 주세요",
-    "TensorFlow could not be imported in this session": "이 세션에서 TensorFlow를 import할 수 없습니다",
-    "cells ran out of order: cell {later} ran as In [{n}], before cell {earlier} above it (In [{m}])":
-        "셀을 순서대로 실행하지 않았습니다: {later}번 셀이 In [{n}]으로, 그 위의 {earlier}번 셀(In [{m}])보다 먼저 "
-        "실행되었습니다",
-    "cell {cells} changed after it ran: the session holds what the old code did":
-        "{cells}번 셀을 실행한 뒤에 고쳤습니다. 세션에는 고치기 전 코드의 결과가 남아 있습니다",
-    "{names} is defined by no cell of the notebook (a deleted or rewritten cell left it in the session)":
-        "{names}은(는) 노트북의 어느 셀에서도 정의하지 않습니다 (지우거나 고친 셀이 세션에 남긴 것입니다)",
-    "the notebook file is older than the session (save it, then check again): its cells could not be compared "
-    "with what ran":
-        "노트북 파일이 세션보다 오래되었습니다 (저장한 뒤 다시 점검하세요). 실행된 코드와 셀을 비교하지 못했습니다",
-    "Runtime → Restart and run all (Jupyter: Kernel → Restart Kernel and Run All Cells), then check again":
-        "런타임 → 다시 시작 및 모두 실행 (Jupyter: Kernel → Restart Kernel and Run All Cells)을 한 뒤 다시 점검하세요",
-    # report.py: the verdict
-    "all parts pass: go on and submit `submit.zip`": "모든 항목 통과: 다음 단계로 넘어가 `submit.zip`을 제출하세요",
-    "no part needs rewriting; run the full check (without --quick) before you submit":
-        "다시 작성할 항목은 없습니다. 제출하기 전에 --quick 없이 전체 검사를 실행하세요",
-    "rewrite: {parts}": "다시 작성: {parts}",
-    "not attempted yet: {parts}": "아직 시도하지 않음: {parts}",
     "at least {n} hidden layers": "은닉층 {n}개 이상",
     "Dropout after the hidden layers": "은닉층 뒤의 Dropout",
     "BatchNormalization": "BatchNormalization",

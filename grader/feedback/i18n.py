@@ -11,10 +11,11 @@ import string
 from typing import Any, Mapping
 
 from grader.feedback.catalogue import HINTS, MESSAGES
+from grader.feedback.catalogue_advice import ADVICE
 from grader.message import Authored, Message, Phrase, from_json, to_json
 from grader.models import LANGS  # noqa: F401 - the languages `render` knows, re-exported
 
-KO: dict[str, str] = {**MESSAGES, **HINTS}
+KO: dict[str, str] = {**MESSAGES, **HINTS, **ADVICE}
 
 
 def render(phrase: Phrase | None, lang: str) -> str:
@@ -57,6 +58,8 @@ def relang(doc: Mapping[str, Any], lang: str) -> dict[str, Any]:
     for check in out.get("checks", []):
         if "text" in check:
             check["message"] = render(from_json(check["text"]), lang)
+        if check.get("hint_text") is not None:
+            check["hint"] = render(from_json(check["hint_text"]), lang)
         if "titles" in check and "title_en" in check:
             check["title"] = check["titles"].get(lang) or check["title_en"]
     for cell in out.get("cells", []):

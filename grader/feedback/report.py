@@ -33,7 +33,8 @@ def to_dict(report: Report) -> dict[str, Any]:
         "bonus_score": report.bonus_score,
         "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "bonus": c.bonus,
                     "status": c.status,
-                    "score": c.score, "max_score": c.max_score, "message": "", "text": phrase_json(c.message)}
+                    "score": c.score, "max_score": c.max_score, "message": "", "text": phrase_json(c.message),
+                    "hint": None, "hint_text": phrase_json(c.hint)}
                    for c in report.checks],
         "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
         "cells": [{"index": c.index, "status": c.status, "error": None, "error_text": phrase_json(c.error), "hint": None,
@@ -124,7 +125,8 @@ def render(report: Report, console) -> None:
         title = c.title_for(lang) + (f"  ({t['bonus']})" if c.bonus else "")
         checks.add_row(title, Text(t["statuses"][c.status], style="dim" if c.bonus and c.status != "passed"
                                    else _STATUS_STYLE[c.status]),
-                       f"{c.score:g}/{c.max_score:g}", word(c.message, lang))
+                       f"{c.score:g}/{c.max_score:g}",
+                       word(c.message, lang) + (f"\n→ {word(c.hint, lang)}" if c.hint else ""))
     console.print(checks)
 
     if report.runs:
@@ -211,8 +213,9 @@ def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
     lines += [f"| {t['check']} | {t['status']} | {t['points']} | {t['message']} |", "|---|---|---|---|"]
     for c in doc["checks"]:
         title = c["title"] + (f" ({t['bonus']})" if c.get("bonus") else "")
+        hint = f" → {c['hint']}" if c.get("hint") else ""
         lines.append(f"| {title} | {t['statuses'].get(c['status'], c['status'])} | "
-                     f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'])} |")
+                     f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'] + hint)} |")
     if doc["runs"]:
         lines += ["", f"## {t['runs']}", "",
                   f"| # | {t['model']} | {t['arch']} | {t['epochs']} | {t['acc']} |", "|---|---|---|---|---|"]

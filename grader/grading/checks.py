@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from grader.grading import quiz
+from grader.grading.part_hints import NOT_ATTEMPTED, hint_for_criteria
 from grader.message import Phrase, join, msg
 from grader.models import Assignment, CheckSpec, CheckStatus, Run, TracedModel
 from grader.grading.rules import Criterion, accuracy_criterion, architecture_criteria, missing_traits, part_traits, trait_words
@@ -31,6 +32,7 @@ class Outcome:
     fraction: float  # 0..1 of the check's points
     message: Phrase  # rendered in the reader's language when shown
     status: CheckStatus | None = None  # default: passed iff fraction == 1
+    hint: Phrase | None = None  # what to change, for a part to rewrite or not attempted yet
 
 
 CheckFn = Callable[[Evidence, CheckSpec, Assignment], Outcome]
@@ -75,7 +77,7 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
     if not models:
         return Outcome(0.0, msg("not attempted yet: no trained model is of this part's kind ({traits})",
                                 traits=trait_words(spec.params, part_traits(spec.params))),
-                       status="not_attempted")
+                       status="not_attempted", hint=NOT_ATTEMPTED)
     # capped training says nothing about the accuracy the full run reaches: judge it later
     judged_later = evidence.quick and spec.params.get("min_accuracy") is not None
     threshold = None if judged_later else threshold_of(spec, assignment)
@@ -99,7 +101,8 @@ def run_check(evidence: Evidence, spec: CheckSpec, assignment: Assignment) -> Ou
         passed = [c.message for c in criteria if c.name == "accuracy"]
         return Outcome(1.0, msg("{where}: {details}", where=where,
                                 details=join(passed) if passed else msg("matches")))
-    return Outcome(min(1.0, fraction), msg("closest is {where}: {failed}", where=where, failed=join(failed)))
+    return Outcome(min(1.0, fraction), msg("closest is {where}: {failed}", where=where, failed=join(failed)),
+                   hint=hint_for_criteria([c.name for c in criteria if not c.ok], model.trained_on_test))
 
 
 def _blend(arch: list[Criterion], acc: list[Criterion], weight: float) -> float:

@@ -21,5 +21,6 @@ def score(evidence: Evidence, assignment: Assignment) -> tuple[CheckResult, ...]
         fraction = min(1.0, max(0.0, outcome.fraction))
         status = outcome.status or ("passed" if fraction >= 1.0 else "failed")
         results.append(CheckResult(spec.id, spec.title, status, round(spec.points * fraction, 2),
-                                   spec.points, outcome.message, spec.titles, spec.bonus))
+                                   spec.points, outcome.message, spec.titles, spec.bonus,
+                                   outcome.hint if status != "passed" else None))
     return tuple(results)
