@@ -115,6 +115,8 @@ def test_the_bottom_cell_measures_the_sessions_models_as_grader_check_does(tmp_p
     assert by_id["deep-8x512"]["status"] == "not_attempted" and by_id["adam-he"]["status"] == "not_attempted"
     assert mine["messages"][0].startswith("a self-check of this live session")
     assert graded["messages"] and not any("self-check" in m for m in graded["messages"])
+    # graded, the notebook's own %load_ext grader and %grader check cells run and do nothing
+    assert graded["cells"] == [], graded["cells"]
 
 
 def test_loaded_only_in_the_last_cell_it_finds_the_live_model_and_says_what_it_missed(tmp_path):

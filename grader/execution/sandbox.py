@@ -81,10 +81,32 @@ def prepare_runtime(workdir: Path) -> Path:
     (no assignments, no keys, no other module of the grader)."""
     package = workdir / "runtime" / "grader"
     package.mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text('"""The grader runtime, as seen from inside the sandbox."""\n')
+    (package / "__init__.py").write_text(_STUB_PACKAGE)
+    (package / "notebook").mkdir(exist_ok=True)
+    (package / "notebook" / "__init__.py").write_text(_STUB_NOTEBOOK)
     shutil.copytree(INSIDE_DIR, package / "inside", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return package
+
+
+# the notebook's own self-check cell (`%load_ext grader`, `%grader check`, `grader.notebook.check`)
+# is kept in a submitted notebook and does nothing in the grading run
+_STUB_PACKAGE = '''"""The grader runtime, as seen from inside the sandbox."""
+
+
+def load_ipython_extension(ipython):
+    from grader.inside.runtime import skip_self_check
+
+    skip_self_check(ipython)
+'''
+_STUB_NOTEBOOK = '''"""The self-check, as seen from inside the sandbox: the grading run is the grade."""
+
+
+def check(*args, **kwargs):
+    from grader.inside.runtime import SELF_CHECK_SKIPPED
+
+    print(SELF_CHECK_SKIPPED)
+'''
 
 
 def bwrap_args(workdir: Path, writable: list[Path], readable: list[Path], cwd: Path,

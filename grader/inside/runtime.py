@@ -84,6 +84,17 @@ def install_live(config: dict[str, Any]) -> bool:
     return True
 
 
+SELF_CHECK_SKIPPED = "[grader] the self-check does not run while the notebook is being graded"
+
+
+def skip_self_check(shell) -> None:
+    """In a grading run, the notebook's own `%load_ext grader` / `%grader check ...` (its bottom
+    self-check cell) is kept but does nothing: this run is the grade."""
+    if shell is not None:
+        shell.register_magic_function(lambda line: print(SELF_CHECK_SKIPPED), magic_kind="line",
+                                      magic_name="grader")
+
+
 def _number_live_cells() -> None:
     """Each cell the session runs from now on gets a position, and its source is kept: the
     self-check maps a model to the notebook cell that trained it by that source."""

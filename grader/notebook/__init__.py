@@ -24,7 +24,9 @@ def check(lab: str, *, lang: "Lang | None" = None, notebook: str | None = None, 
     from IPython import get_ipython
 
     if grading():
-        print(_SKIPPED)
+        from grader.inside.runtime import SELF_CHECK_SKIPPED
+
+        print(SELF_CHECK_SKIPPED)
         return None
     from grader.notebook.selfcheck import check_session
     from grader.notebook.show import show
@@ -33,9 +35,6 @@ def check(lab: str, *, lang: "Lang | None" = None, notebook: str | None = None, 
     report = check_session(lab, shell=shell, lang=lang, notebook=notebook, answers=answers)
     show(report, as_json=json, shell=shell)
     return report
-
-
-_SKIPPED = "[grader] the self-check does not run while the notebook is being graded"
 
 
 def grading() -> bool:
@@ -51,8 +50,9 @@ def load(shell) -> None:
     from grader.notebook.magic import grader_magic
 
     if grading():
-        shell.register_magic_function(lambda line: print(_SKIPPED), magic_kind="line", magic_name="grader")
-        return
+        from grader.inside.runtime import skip_self_check
+
+        return skip_self_check(shell)
     session.start(shell)
     shell.register_magic_function(lambda line: grader_magic(line, shell), magic_kind="line", magic_name="grader")
 
