@@ -7,6 +7,7 @@ A copy counts only if its arrays hash to MNIST_DIGEST (shapes, dtypes and every 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -47,7 +48,9 @@ def find_mnist(data_dir: Path | None = None) -> Path:
     for place in places:
         candidate = place / MNIST_FILE if place.is_dir() or not place.suffix else place
         if candidate.is_file():
-            verify_mnist(candidate)
+            if not _verified_before(candidate):
+                verify_mnist(candidate)
+                remember_verified(candidate)
             return candidate.resolve()
     searched = ", ".join(str(p) for p in places)
     raise DatasetError(f"MNIST is not installed for the grader (looked in {searched}); {_IMPORT_HINT}")
@@ -77,6 +80,58 @@ def verify_mnist(path: Path) -> str:
     return digest.hexdigest()
 
 
+def rows_index_path(path: Path) -> Path:
+    """In the grader's cache, for this copy: every image row's digest and split
+    (`inside.testsets.rows_index`), so that a run tells what a model was trained on without
+    decompressing the whole file."""
+    return _cache_for(path).with_suffix(".rows.npz")
+
+
+def _stamp_path(path: Path) -> Path:
+    return _cache_for(path).with_suffix(".json")
+
+
+def _cache_for(path: Path) -> Path:
+    """One name per copy (by its resolved path), in the user cache dir: never beside the copy,
+    which may be a shared, read-only folder."""
+    import platformdirs
+
+    key = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:20]
+    return Path(platformdirs.user_cache_dir("grader", appauthor=False)) / "verified" / f"mnist-{key}"
+
+
+def _file_key(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _verified_before(path: Path) -> bool:
+    """This very file (size, modification time, inode) was verified before, and its row index built:
+    the check of every byte (0.4 s) is not paid again on each run."""
+    try:
+        stamp = json.loads(_stamp_path(path).read_text(encoding="utf-8"))
+        return (stamp == {"digest": MNIST_DIGEST, "file": _file_key(path)}
+                and rows_index_path(path).is_file())
+    except (OSError, ValueError):
+        return False
+
+
+def remember_verified(path: Path) -> None:
+    """Record that `path` (just verified) holds Keras's MNIST, and build its row index; a data dir
+    that cannot be written only means verifying again next time."""
+    from grader.inside.testsets import rows_index
+
+    try:
+        index = rows_index(path)
+        rows_index_path(path).parent.mkdir(parents=True, exist_ok=True)
+        partial = rows_index_path(path).with_suffix(".partial.npz")
+        np.savez(partial, **index)
+        os.replace(partial, rows_index_path(path))
+        _stamp_path(path).write_text(json.dumps({"digest": MNIST_DIGEST, "file": _file_key(path)}), encoding="utf-8")
+    except OSError:
+        pass
+
+
 def import_mnist(source: Path, data_dir: Path | None = None) -> Path:
     """Verify `source` and copy it into the grader's data dir; return the installed path."""
     if not Path(source).is_file():
@@ -86,6 +141,7 @@ def import_mnist(source: Path, data_dir: Path | None = None) -> Path:
     tmp = target.with_suffix(".tmp")
     shutil.copyfile(source, tmp)
     os.replace(tmp, target)
+    remember_verified(target)
     return target
 
 
@@ -137,6 +193,7 @@ def fetch_mnist(url: str | None = None, data_dir: Path | None = None) -> tuple[P
         verify_mnist(partial)
         target = target_dir / MNIST_FILE
         os.replace(partial, target)
+        remember_verified(target)
     finally:
         partial.unlink(missing_ok=True)
     return target, url

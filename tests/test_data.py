@@ -98,3 +98,40 @@ def test_fetch_takes_a_good_copy_from_kerass_cache_without_the_network(mnist_dir
     result = fetch("--data-dir", str(tmp_path / "store"), env={"KERAS_HOME": str(tmp_path / "keras")})
     assert result.returncode == 0, result.stderr
     assert str(cache / "mnist.npz") in result.stdout.replace("\n", "")
+
+
+def test_the_row_index_tells_train_test_and_other_rows(tmp_path):
+    """What a run uses to flag a model trained on the test images, from a small npz shaped like MNIST."""
+    import numpy as np
+
+    from grader.inside.testsets import rows_index, split_of_rows
+
+    rng = np.random.default_rng(0)
+    x_train = rng.integers(0, 256, (50, 28, 28), dtype="uint8")
+    x_test = rng.integers(0, 256, (20, 28, 28), dtype="uint8")
+    x_test[0] = x_train[3]  # a row in both splits counts as train, as a first-seen table said
+    path = tmp_path / "fake.npz"
+    np.savez(path, x_train=x_train, y_train=np.zeros(50, "uint8"), x_test=x_test, y_test=np.zeros(20, "uint8"))
+    index = rows_index(path)
+    rows = np.stack([x_train[7], x_test[5], x_test[0], rng.integers(0, 256, (28, 28), dtype="uint8")]).reshape(4, -1)
+    assert split_of_rows(index, rows) == ["train", "test", "train", "other"]
+
+
+def test_a_verified_copy_is_not_verified_again_until_it_changes(tmp_path, monkeypatch):
+    """The stamp and row index live in the user cache, keyed by the copy; touching the copy voids them."""
+    import os
+
+    import grader.data as data
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    copy = tmp_path / "mnist.npz"
+    copy.write_bytes(b"not really")
+    calls = []
+    monkeypatch.setattr(data, "verify_mnist", lambda path: calls.append(path))
+    monkeypatch.setattr("grader.inside.testsets.rows_index", lambda path: {"digest": [1], "split": [0]})
+    assert data.find_mnist(tmp_path) == copy.resolve() and len(calls) == 1
+    assert data.find_mnist(tmp_path) == copy.resolve() and len(calls) == 1  # stamped: not again
+    assert data.rows_index_path(copy).is_file() and not (tmp_path / "mnist.npz.rows.npz").exists()
+    os.utime(copy, ns=(1, 1))
+    data.find_mnist(tmp_path)
+    assert len(calls) == 2

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from grader.data import rows_index_path
 from grader.execution.limits import make_cgroup, remove_cgroup
 from grader.execution.liveness import KernelLiveness, describe_tree
 from grader.models import ResourceLimits
@@ -55,6 +56,7 @@ def write_runtime_config(config: RunConfig, time_limit_s: float | None = None) -
                                 "quick": dict(config.quick) if config.quick else None,
                                 "predict_functions": list(config.predict_functions),
                                 "accelerate": config.accelerate,
+                                "rows_index": str(rows_index_path(config.data_path)),
                                 "output_bytes": config.limits.output_kb * 1024,
                                 "time_limit_s": time_limit_s}), encoding="utf-8")
     return path
@@ -84,7 +86,8 @@ class Isolation:
 
     def wrap(self, argv: list[str]) -> list[str]:
         return self.config.sandbox.command(argv, workdir=self.config.workdir, writable=self.writable,
-                                           readable=[self.config.data_path], cwd=self.cwd,
+                                           readable=[self.config.data_path, *_existing(
+                                               rows_index_path(self.config.data_path))], cwd=self.cwd,
                                            limits=self.config.limits, cgroup=self.cgroup)
 
     def limit_notes(self) -> tuple[Phrase, ...]:
@@ -163,3 +166,8 @@ def kill_tree(pid: int) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _existing(path: Path) -> list[Path]:
+    return [path] if path.is_file() else []
+

@@ -142,12 +142,11 @@ def which_split(sample, transform) -> str:
     """'train', 'test' or 'other': where most of the sampled training images come from."""
     import numpy as np
 
-    rows = state.current.image_rows()
     raw = np.rint((sample.reshape(len(sample), -1) - transform["offset"]) / (transform["scale"] or 1.0))
     raw = np.clip(raw, 0, 255).astype("uint8")
     counts = {"train": 0, "test": 0, "other": 0}
-    for row in raw:
-        counts[rows.get(row.tobytes(), "other")] += 1
+    for split in state.current.splits_of(raw):
+        counts[split] += 1
     return max(counts, key=counts.get)
 
 

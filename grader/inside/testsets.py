@@ -38,6 +38,37 @@ def load_testset(dataset: str, data_path: Path | str | None, transform: Mapping[
     return x, y.astype("int64")
 
 
+SPLITS = ("train", "test")
+
+
+def row_digests(rows: np.ndarray) -> np.ndarray:
+    """An 8-byte digest of each raw image row (uint8, 784 values), as uint64: what the MNIST row
+    index (`rows_index`) is keyed by."""
+    import hashlib
+
+    rows = np.ascontiguousarray(rows, dtype="uint8").reshape(len(rows), -1)
+    return np.array([int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little")
+                     for row in rows], dtype="uint64")
+
+
+def rows_index(data_path: Path | str) -> dict[str, np.ndarray]:
+    """{"digest": sorted row digests, "split": 0 train / 1 test} of every MNIST image, a row
+    seen in both splits counted as train (as a first-seen table would)."""
+    with np.load(data_path, allow_pickle=False) as f:
+        digests = np.concatenate([row_digests(f[f"x_{split}"]) for split in SPLITS])
+        splits = np.concatenate([np.full(len(f[f"y_{split}"]), i, dtype="uint8") for i, split in enumerate(SPLITS)])
+    unique, first = np.unique(digests, return_index=True)
+    return {"digest": unique, "split": splits[first]}
+
+
+def split_of_rows(index: Mapping[str, np.ndarray], rows: np.ndarray) -> list[str]:
+    """"train", "test" or "other" for each raw image row."""
+    digests = row_digests(rows)
+    positions = np.minimum(np.searchsorted(index["digest"], digests), len(index["digest"]) - 1)
+    found = index["digest"][positions] == digests
+    return [SPLITS[int(index["split"][p])] if hit else "other" for p, hit in zip(positions, found)]
+
+
 def predicted_labels(outputs: np.ndarray) -> np.ndarray:
     """Class labels from model outputs: argmax for several units, 0.5 threshold for one."""
     outputs = np.asarray(outputs)
