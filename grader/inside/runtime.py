@@ -76,10 +76,14 @@ def install_live(config: dict[str, Any]) -> bool:
     except ImportError as exc:
         state.current.notes.append(f"TensorFlow unavailable: {exc}")
         return False
+    if getattr(keras.Model.fit, "grader_traced", False):  # `%reload_ext grader`: the hooks read the new state
+        state.current.write()
+        return True
     if state.current.data_path:  # the same arrays as Keras's download, verified, and offline
         _serve_mnist(keras)
     tracing.patch_training(keras, tf)
     tracing.patch_saving(keras)
+    keras.Model.fit.grader_traced = True
     state.current.write()
     return True
 

@@ -59,6 +59,7 @@ def start(shell) -> Session:
     global current
     if current is not None and current.shell is shell:
         return current
+    stop()  # another shell's session (or none)
     from grader.data import find_mnist
     from grader.errors import DatasetError
 
