@@ -21,6 +21,7 @@ Why the result is the same, each point checked here rather than assumed:
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, Callable
 
 MAX_HELD_BYTES = 1 << 30  # one epoch of batches is held in memory (MNIST's training set: 0.2 GB)
@@ -112,11 +113,19 @@ def _callback_list(callbacks) -> list:
     return list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
 
 
+@dataclass(frozen=True)
 class _Plan:
     """What one fast fit runs: the epoch's batches (grouped by shape), validation's, the log keys."""
 
-    def __init__(self, **fields):
-        self.__dict__.update(fields)
+    groups: list  # [(structure, stacked leaves, batch count)], an epoch in Keras's order
+    val_groups: list | None  # the same for the validation data; None without it
+    keys: list[str]  # the metric names of the logs, in the order the compiled loop reports them
+    spec: Any  # element_spec of Keras's training dataset (the static batch shapes)
+    val_spec: Any
+    epochs: int
+    initial_epoch: int
+    steps: int  # batches per epoch, as Keras counts them
+    verbose: Any  # the call's verbose, for the epoch lines Keras would print
 
 
 def _prepare(model, call: dict[str, Any], keras, tf) -> _Plan:
