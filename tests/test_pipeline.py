@@ -231,3 +231,22 @@ def test_a_model_counts_only_toward_the_part_of_its_kind(tmp_path):
     assert doc["verdict"].startswith("rewrite: He or Xavier init with Dropout") and "not attempted yet: ReLU MLP" in doc["verdict"]
     ko = to_dict(replace(report, lang="ko"))
     assert "다시 작성: He 또는 Xavier" in ko["verdict"] and "아직 시도하지 않음: ReLU 다층 퍼셉트론" in ko["verdict"]
+
+
+def test_grading_without_the_tf_extra_says_what_to_install(monkeypatch):
+    """`pip install grader` (the self-check's) brings no TensorFlow or kernel stack; grading then
+    stops with one sentence, before any run."""
+    import importlib.util
+
+    import pytest as _pytest
+
+    from grader.errors import ExecutionError
+    from grader.execution.execute import require_grading_stack
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in ("tensorflow", "nbclient")
+                        else real(name, *a))
+    with _pytest.raises(ExecutionError, match=r"grading needs tensorflow, nbclient, .*pip install 'grader\[tf\]'"):
+        require_grading_stack("notebook")
+    with _pytest.raises(ExecutionError, match=r"grading needs tensorflow, which"):
+        require_grading_stack("script")
