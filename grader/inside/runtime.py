@@ -102,14 +102,23 @@ def skip_self_check(shell) -> None:
 def _number_live_cells() -> None:
     """Each cell the session runs from now on gets a position, and its source is kept: the
     self-check maps a model to the notebook cell that trained it by that source."""
+    _on_each_cell(_next_live_cell)
+
+
+def _shell():
+    """The IPython shell this process runs in, or None (a module run, a plain interpreter)."""
     try:
         from IPython import get_ipython
-
-        shell = get_ipython()
     except ImportError:
-        return
-    if shell is not None:
-        shell.events.register("pre_run_cell", _next_live_cell)
+        return None
+    return get_ipython()
+
+
+def _on_each_cell(callback) -> None:
+    """`callback` before each cell, once (a reloaded extension does not count cells twice)."""
+    shell = _shell()
+    if shell is not None and callback not in shell.events.callbacks.get("pre_run_cell", []):
+        shell.events.register("pre_run_cell", callback)
 
 
 def _next_live_cell(info=None) -> None:
@@ -184,12 +193,7 @@ def _keep_probes_off_the_seed() -> None:
     whose tip is drawn by `random.choice`: a probe landing between two cells moved the student's
     seeded random state, and so every later model's initial weights, by when it happened to
     arrive. The banner gets no tip. (The reply itself is left alone: the probe must see it.)"""
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:
-        return
+    shell = _shell()
     if shell is not None and hasattr(shell, "enable_tip"):
         shell.enable_tip = False
 
@@ -197,14 +201,7 @@ def _keep_probes_off_the_seed() -> None:
 def _count_cells() -> None:
     """Number the cells the executor sends after the setup cell 1, 2, ... ourselves: IPython's own
     execution_count is the running cell's in IPython 8 but one ahead of it in IPython 9."""
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:
-        return
-    if shell is not None:
-        shell.events.register("pre_run_cell", _next_cell)
+    _on_each_cell(_next_cell)
 
 
 def _next_cell(info=None) -> None:

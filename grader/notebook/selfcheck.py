@@ -110,12 +110,9 @@ def _cell_results(outcomes: list[session.CellOutcome], nb: sources.LiveNotebook 
         if nb is not None and code not in index_of:
             continue  # rewritten or deleted since: what it did is not the notebook's
         index = index_of.get(code, outcome.count if outcome.count is not None else len(latest))
-        status = "error" if outcome.error else "ok"
-        result = CellResult(index, status, outcome.source, error=outcome.error, traceback=outcome.traceback)
-        if status != "ok":
-            result = CellResult(index, status, outcome.source, error=outcome.error, traceback=outcome.traceback,
-                                hint=hint_for(outcome.source, outcome.error, outcome.traceback))
-        latest[index] = result
+        latest[index] = CellResult(index, "error" if outcome.error else "ok", outcome.source, error=outcome.error,
+                                   traceback=outcome.traceback,
+                                   hint=hint_for(outcome.source, outcome.error, outcome.traceback))
     return tuple(latest[k] for k in sorted(latest))
 
 
