@@ -197,6 +197,14 @@ CASES = [
         ["Colab", "drive.mount", "zip"],
     ),
     (
+        "colab-preinstalled",  # Colab has seaborn; the grading environment does not
+        "import seaborn as sns\nsns.heatmap(confusion)",
+        "ModuleNotFoundError: No module named 'seaborn'",
+        None,
+        ["Colab has `seaborn` preinstalled", "grading environment does not"],
+        ["`seaborn`", "Colab에는 미리 설치", "채점 환경에는 없어서"],
+    ),
+    (
         "download",
         "(x, y), _ = mnist.load_data()",
         "Exception: URL fetch failure on https://storage.googleapis.com/mnist.npz: None -- [Errno -3] "
@@ -318,6 +326,12 @@ def test_korean_and_english_differ():
     assert ko != en
     assert "learning_rate" in ko and "learning_rate" in en
     assert "Keras 3에서는" in ko and "renamed" in en
+
+
+def test_a_module_colab_lacks_too_gets_no_colab_hint():
+    """Only what Colab preinstalls and grading lacks is said to be Colab's; a module both have never fails."""
+    assert hint_for("import notarealpackage", "ModuleNotFoundError: No module named 'notarealpackage'", None) is None
+    assert hint_for("import numpy.foo", "ModuleNotFoundError: No module named 'numpy.foo'", None) is None
 
 
 def test_match_in_traceback_only():

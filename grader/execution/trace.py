@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from grader.inside.facts import FACTS_FILE, FACTS_VERSION, FactsDocument, ModelRecord
+from grader.execution.colab import COLAB_PAIR
 from grader.models import CellResult, Layer, TracedModel
 from grader.message import Message, Phrase, msg
 
@@ -69,6 +70,11 @@ def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) ->
     for note in _list(facts, "notes"):
         if isinstance(note, str):
             notes.append(note[:300])
+    stack = facts.get("stack")
+    if isinstance(stack, dict) and all(isinstance(stack.get(k), str) for k in ("tensorflow", "keras")):
+        notes.append(msg("TensorFlow {tensorflow} and Keras {keras} ran this code (Colab runs TensorFlow {colab_tf} "
+                         "and Keras {colab_keras})", tensorflow=stack["tensorflow"][:20], keras=stack["keras"][:20],
+                         colab_tf=COLAB_PAIR[0], colab_keras=COLAB_PAIR[1]))
     return Facts(tuple(models), tuple(cells), tuple(notes), _files(facts, "saves"), _files(facts, "loads"))
 
 

@@ -217,6 +217,9 @@ MESSAGES: dict[str, str] = {
     "the shuffle differs between epochs (no random seed is set)": "에폭마다 셔플이 달라집니다 (랜덤 시드가 없습니다)",
     "the metric {name} is not a single number": "지표 {name}이(가) 숫자 하나가 아닙니다",
     "the fast path failed ({error})": "빠른 학습 경로가 실패했습니다 ({error})",
+    "the grader's fit hook failed": "채점기의 fit 훅이 실패했습니다",
+    "TensorFlow {tensorflow} and Keras {keras} ran this code (Colab runs TensorFlow {colab_tf} and Keras {colab_keras})":
+        "이 코드는 TensorFlow {tensorflow}, Keras {keras}에서 실행되었습니다 (Colab은 TensorFlow {colab_tf}, Keras {colab_keras})",
     "the training step could not be compiled ({error})": "학습 단계를 컴파일할 수 없었습니다 ({error})",
 }
 
@@ -278,6 +281,8 @@ HINTS: dict[str, str] = {
         "TF 2는 처음부터 즉시 실행(eager) 모드입니다. `tf.enable_eager_execution()` 줄을 지우세요.",
     "This is TensorFlow 1 API (`{api}`), gone in TF 2: {fix}.":
         "TensorFlow 1 API(`{api}`)는 TF 2에 없습니다: {fix}.",
+    "Colab has `{module}` preinstalled, but the grading environment does not, so this import fails only when graded: remove it if the lab does not need it (grading has TensorFlow, Keras, NumPy, matplotlib, pandas, scikit-learn, Pillow and TensorBoard).":
+        "`{module}`은(는) Colab에는 미리 설치되어 있지만 채점 환경에는 없어서, 채점할 때만 이 import가 실패합니다. 실습에 필요 없다면 지우세요 (채점 환경에는 TensorFlow, Keras, NumPy, matplotlib, pandas, scikit-learn, Pillow, TensorBoard가 있습니다).",
     "`google.colab` exists only inside Colab. Remove `drive.mount(...)`/`files.upload()` and read files by relative path from your submission folder (put them in the zip).":
         "`google.colab`은 Colab 안에서만 있습니다. `drive.mount(...)`/`files.upload()`를 지우고, 필요한 파일은 제출 zip에 넣어 상대 경로로 읽으세요.",
     "The grader runs without internet. It provides MNIST through `tf.keras.datasets.mnist.load_data()`; use that instead of downloading.":

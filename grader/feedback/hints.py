@@ -7,11 +7,13 @@ RULES is a table checked in order; the first rule that matches writes the hint.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from grader.execution.colab import colab_has
 from grader.message import Message, Phrase, english, msg
 from grader.models import Lang
 
@@ -193,6 +195,17 @@ def _colab(f: Facts) -> Mapping[str, str] | None:
     return None
 
 
+def _colab_preinstalled(f: Facts) -> Mapping[str, str] | None:
+    """An import Colab answers from its preinstalled set and the grading environment cannot."""
+    m = f.says(r"No module named ['\"]([\w.]+)['\"]")
+    if not m:
+        return None
+    top = m.group(1).split(".")[0]
+    if colab_has(top) and top != "google" and importlib.util.find_spec(top) is None:
+        return {"module": top}
+    return None
+
+
 def _download(f: Facts) -> Mapping[str, str] | None:
     pattern = (
         r"URLError|URL fetch failure|urlopen error|HTTPError|Name or service not known|"
@@ -279,6 +292,13 @@ RULES: tuple[Rule, ...] = (
         _colab,
         "`google.colab` exists only inside Colab. Remove `drive.mount(...)`/`files.upload()` and read files "
         "by relative path from your submission folder (put them in the zip).",
+    ),
+    Rule(
+        "colab-preinstalled",
+        _colab_preinstalled,
+        "Colab has `{module}` preinstalled, but the grading environment does not, so this import fails only "
+        "when graded: remove it if the lab does not need it (grading has TensorFlow, Keras, NumPy, matplotlib, "
+        "pandas, scikit-learn, Pillow and TensorBoard).",
     ),
     Rule(
         "download",

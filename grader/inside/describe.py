@@ -61,7 +61,8 @@ def describe_layer(layer) -> dict[str, Any]:
         info["units"] = units
     activation = getattr(layer, "activation", None)
     if callable(activation):
-        info["activation"] = getattr(activation, "__name__", type(activation).__name__)
+        name = getattr(activation, "__name__", type(activation).__name__)
+        info["activation"] = name.removesuffix("_v2")  # tf.nn.softmax is TensorFlow's softmax_v2
     elif isinstance(activation, str):
         info["activation"] = activation
     if type(layer).__name__ == "ReLU":
@@ -80,9 +81,27 @@ def describe_layer(layer) -> dict[str, Any]:
     return info
 
 
-def is_portable(model) -> bool:
-    objects = [model, *all_layers(model)]
-    return all(type(o).__module__.startswith("keras.") for o in objects)
+def why_not_portable(model) -> str | None:
+    """None when the clean measuring process can rebuild the saved model (Keras's own classes, and
+    TensorFlow's functions it has Keras twins for: `portable.py`); else why not, in one clause."""
+    own = sorted({type(o).__name__ for o in [model, *all_layers(model)] if not type(o).__module__.startswith("keras.")})
+    if own:
+        return f"the model uses the student's own classes ({', '.join(own[:3])}), which the grader runs nowhere else"
+    import keras
+
+    from .portable import foreign_parts
+
+    try:
+        config = keras.saving.serialize_keras_object(model)
+    except Exception as exc:
+        return f"its configuration could not be saved ({type(exc).__name__})"
+    if isinstance(config, dict):  # what a clean load with compile=False never reads
+        config = {k: v for k, v in config.items() if k != "compile_config"}
+    foreign = foreign_parts(config, keras)
+    if foreign:
+        return (f"the model uses {', '.join(foreign[:3])}, which the clean measuring process cannot rebuild "
+                "without running the student's code")
+    return None
 
 
 def all_layers(model) -> list:
@@ -191,10 +210,18 @@ def learning_rate(optimizer) -> float | None:
 
 
 def floats(values) -> list:
+    """Numbers as a list of floats: a list of them, or one; what is not a number is left out."""
     try:
-        return [float(v) for v in values]
+        items = list(values)
     except TypeError:
-        return [float(values)]
+        items = [values]
+    result = []
+    for item in items:
+        try:
+            result.append(float(item))
+        except (TypeError, ValueError):
+            continue
+    return result
 
 
 def numpy(outputs):

@@ -8,7 +8,7 @@ whenever a field changes meaning or a required field is added.
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 FACTS_VERSION = 1
 FACTS_FILE = "facts.json"
@@ -85,3 +85,4 @@ class FactsDocument(TypedDict):
     notes: list[str]
     saves: list[FileRecord]
     loads: list[FileRecord]
+    stack: NotRequired[dict[str, str]]  # what ran the code: {"python", "tensorflow", "keras"} versions

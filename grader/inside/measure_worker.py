@@ -65,8 +65,11 @@ class Measurer:
         from .describe import describe_layer, flat_layers  # pure description helpers, nothing installed
         from .testsets import accuracy, load_testset, predicted_labels
 
+        from .portable import keras_twins
+
         try:
-            model = keras.models.load_model(path, safe_mode=True, compile=False)
+            # still safe mode: TensorFlow's own functions and initializers come back as their Keras twins
+            model = keras.models.load_model(path, safe_mode=True, compile=False, custom_objects=keras_twins(keras))
             key = (dataset, json.dumps(transform, sort_keys=True))
             if key not in self.testsets:
                 self.testsets[key] = load_testset(dataset, self.data_path, transform)

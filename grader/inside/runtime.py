@@ -48,6 +48,7 @@ def install(config_path: str) -> None:
         state.current.notes.append(f"TensorFlow unavailable: {exc}")
         state.current.write()
         return
+    _record_stack(keras, tf)
     threads = int(config.get("threads", 0))
     if threads > 0:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
@@ -76,6 +77,7 @@ def install_live(config: dict[str, Any]) -> bool:
     except ImportError as exc:
         state.current.notes.append(f"TensorFlow unavailable: {exc}")
         return False
+    _record_stack(keras, tf)
     if getattr(keras.Model.fit, "grader_traced", False):  # `%reload_ext grader`: the hooks read the new state
         state.current.write()
         return True
@@ -86,6 +88,12 @@ def install_live(config: dict[str, Any]) -> bool:
     keras.Model.fit.grader_traced = True
     state.current.write()
     return True
+
+
+def _record_stack(keras, tf) -> None:
+    """The versions the student's code runs on, for the report (a grade says what graded it)."""
+    state.current.stack = {"python": ".".join(map(str, sys.version_info[:3])),
+                           "tensorflow": str(getattr(tf, "__version__", "?")), "keras": str(getattr(keras, "__version__", "?"))}
 
 
 SELF_CHECK_SKIPPED = "[grader] the self-check does not run while the notebook is being graded"
@@ -121,6 +129,20 @@ def _on_each_cell(callback) -> None:
         shell.events.register("pre_run_cell", callback)
 
 
+def _never_raises(hook: str):
+    """A cell event callback whose failure is a grader note, never an error shown in the student's cell."""
+    def decorate(callback):
+        def guarded(info=None):
+            try:
+                callback(info)
+            except Exception as exc:
+                state.note_hook_failure(hook, exc)
+        guarded.__name__ = callback.__name__
+        return guarded
+    return decorate
+
+
+@_never_raises("cell counter")
 def _next_live_cell(info=None) -> None:
     if state.current is None or not state.current.live:
         return
@@ -168,7 +190,7 @@ def finalize(namespace: dict[str, Any] | None = None) -> None:
             state.current.notes.append(f"could not describe a custom training loop: {exc!r}")
     for name in state.current.config.get("predict_functions") or []:
         state.guard(tracing.record_function, name, namespace or {})
-    state.current.write()
+    state.guard(state.current.write)
 
 
 def _serve_mnist(keras) -> None:
@@ -179,13 +201,22 @@ def _serve_mnist(keras) -> None:
     original = file_utils.get_file
 
     def get_file(fname=None, origin=None, *args, **kwargs):
-        if str(origin or "").endswith("mnist.npz") or str(fname or "").endswith("mnist.npz"):
-            return str(state.current.data_path)
+        __tracebackhide__ = True
+        served = state.attempt("load_data", _served_mnist, fname, origin)
+        if served not in (None, state.FAILED):
+            return served
         return original(fname, origin, *args, **kwargs)
 
     mnist_module.get_file = get_file
     file_utils.get_file = get_file
     keras.utils.get_file = get_file
+
+
+def _served_mnist(fname, origin) -> str | None:
+    """The grader's verified MNIST for Keras's MNIST download, else None (Keras's own get_file)."""
+    if state.current.data_path and (str(origin or "").endswith("mnist.npz") or str(fname or "").endswith("mnist.npz")):
+        return str(state.current.data_path)
+    return None
 
 
 def _keep_probes_off_the_seed() -> None:
@@ -204,6 +235,7 @@ def _count_cells() -> None:
     _on_each_cell(_next_cell)
 
 
+@_never_raises("cell counter")
 def _next_cell(info=None) -> None:
     state.current.cell_position += 1
 

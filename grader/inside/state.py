@@ -45,10 +45,12 @@ class State:
         self.cell_sources: dict[int, str] = {}  # live: cell position -> the source that ran
         self.loaded: set[int] = set()  # id() of the models load_model returned (not trained here)
         self._rows_index: dict | None = None  # testsets.rows_index, loaded on first use
+        self.stack: dict[str, str] = {}  # the versions that ran the student's code (runtime.record_stack)
 
     def write(self) -> None:
         document: FactsDocument = {"version": FACTS_VERSION, "models": self.records, "cells": self.cells,
-                                   "notes": self.notes[-50:], "saves": self.saves[-100:], "loads": self.loads[-100:]}
+                                   "notes": self.notes[-50:], "saves": self.saves[-100:], "loads": self.loads[-100:],
+                                   "stack": self.stack}
         tmp = self.out_dir / (FACTS_FILE + ".tmp")
         tmp.write_text(json.dumps(document, default=jsonable), encoding="utf-8")
         os.replace(tmp, self.out_dir / FACTS_FILE)
@@ -79,6 +81,32 @@ def guard(fn, *args) -> None:
         fn(*args)
     except Exception as exc:
         current.notes.append(f"tracing error in {fn.__name__}: {exc!r}")
+
+
+FAILED = object()  # what `attempt` returns when the grader's part of a hook failed
+
+
+def attempt(hook: str, fn, *args, **kwargs):
+    """The grader's part of a hook (`fn(*args, **kwargs)`), or FAILED with a note: a hook's own
+    failure is the grader's, and the student's call must go on as plain Keras would."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:
+        note_hook_failure(hook, exc)
+        return FAILED
+
+
+def note_hook_failure(hook: str, exc: BaseException) -> None:
+    """One grader note per hook (a hook failing every epoch must not flood the report); never raises."""
+    try:
+        if current is None:
+            return
+        note = (f"grader note: the grader's {hook} hook failed ({type(exc).__name__}: {str(exc)[:160]}); "
+                "the student's code ran on as plain Keras would")
+        if not any(n.startswith(f"grader note: the grader's {hook} hook failed") for n in current.notes):
+            current.notes.append(note)
+    except Exception:
+        pass
 
 
 def jsonable(obj):

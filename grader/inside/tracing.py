@@ -11,6 +11,8 @@ import os
 from typing import Any
 
 from . import describe, fastfit, state
+from .keeper import make_epoch_keeper
+from .state import FAILED, attempt
 from .testsets import XOR_X, XOR_Y, accuracy, load_testset
 
 
@@ -20,19 +22,23 @@ def patch_training(keras, tf) -> None:
     original_evaluate = model_cls.evaluate
     optimizer_cls = keras.optimizers.Optimizer
     original_apply = optimizer_cls.apply_gradients
+    original_call = model_cls.__call__
 
     fit_signature = inspect.signature(original_fit)
     epoch_keeper = make_epoch_keeper(keras)
 
     def fit(self, *args, **kwargs):
+        __tracebackhide__ = True  # IPython leaves the grader's frames out of the student's traceback
         try:
             call = fit_signature.bind(self, *args, **kwargs).arguments
         except TypeError:  # let Keras raise its own error for a wrong call
             return original_fit(self, *args, **kwargs)
-        call.pop("self", None)
-        call.update(call.pop("kwargs", {}))
-        capped = cap_training(call) if state.current.quick else None
-        keeper = epoch_keeper(call)
+        prepared = attempt("fit", prepare_fit, call, epoch_keeper)
+        if prepared is FAILED:  # the student's call exactly as written, by Keras's own loop
+            history = original_fit(self, *args, **kwargs)
+            attempt("fit", lambda: record_fit(self, history, flat_call(call), None, UNTRACED))
+            return history
+        call, capped, keeper = prepared
         state.current.in_fit += 1
         try:
             history, declined = train(self, call, keeper)
@@ -43,11 +49,12 @@ def patch_training(keras, tf) -> None:
             raise
         finally:
             state.current.in_fit -= 1
-        state.guard(record_fit, self, history, call, capped, declined)
+        attempt("fit", record_fit, self, history, call, capped, declined)
         return history
 
     def train(model, call, keeper):
         """Keras's result, by the fast path when it can promise it; (history, why not or None)."""
+        __tracebackhide__ = True
         if state.current.live:
             keeper.declined = fastfit.Declined("the student's own session trains with Keras's own loop").as_fact()
         else:
@@ -58,40 +65,75 @@ def patch_training(keras, tf) -> None:
                 return fastfit.fit_fast(model, call, keeper, keras, tf), None
             except fastfit.Declined as exc:
                 keeper.declined = exc.as_fact()
+            except Exception as exc:  # a grader bug before training began: Keras's own loop trains
+                state.note_hook_failure("fast path", exc)
+                keeper.declined = fastfit.Declined("the fast path failed ({error})",
+                                                   error=f"{type(exc).__name__}: {exc}"[:200]).as_fact()
         return original_fit(model, **call), keeper.declined
 
     def evaluate(self, *args, **kwargs):
+        __tracebackhide__ = True
+        if state.current.in_fit:  # Keras's fit validating, or an evaluate inside one: not the student's call
+            return original_evaluate(self, *args, **kwargs)
         state.current.in_fit += 1
         try:
             result = original_evaluate(self, *args, **kwargs)
         finally:
             state.current.in_fit -= 1
-        record = state.current.by_model.get(id(self))
-        if record is not None:
-            record["student_evaluate"] = describe.floats(result)
-            state.guard(state.current.write)
+        attempt("evaluate", record_evaluate, self, result)
         return result
 
     def apply_gradients(self, grads_and_vars, *args, **kwargs):
+        __tracebackhide__ = True
         if state.current.in_fit:
             return original_apply(self, grads_and_vars, *args, **kwargs)
-        pairs = list(grads_and_vars)
+        pairs = list(grads_and_vars)  # a zip is read once: Keras gets the very pairs the grader saw
         result = original_apply(self, pairs, *args, **kwargs)
-        state.guard(note_loop_step, self, [v for _, v in pairs])
+        attempt("custom loop", note_loop_step, self, [v for _, v in pairs])
         return result
 
-    original_call = model_cls.__call__
-
     def call(self, *args, **kwargs):
+        __tracebackhide__ = True
         # custom loops never show the grader their inputs except here: keep one training batch
-        if args and kwargs.get("training") and id(self) not in state.current.call_samples and not state.current.in_fit:
-            state.guard(keep_sample, self, args[0])
+        attempt("model call", keep_first_batch, self, args, kwargs)
         return original_call(self, *args, **kwargs)
 
     model_cls.fit = fit
     model_cls.evaluate = evaluate
     model_cls.__call__ = call
     optimizer_cls.apply_gradients = apply_gradients
+
+
+UNTRACED = fastfit.Declined("the grader's fit hook failed").as_fact()  # why such a fit ran by Keras's loop
+
+
+def flat_call(bound: dict[str, Any]) -> dict[str, Any]:
+    """A bound `fit` call as one dict of its arguments (the model and the `**kwargs` unpacked)."""
+    call = {k: v for k, v in bound.items() if k not in ("self", "kwargs")}
+    call.update(bound.get("kwargs") or {})
+    return call
+
+
+def prepare_fit(bound: dict[str, Any], epoch_keeper) -> tuple[dict[str, Any], dict[str, Any] | None, Any]:
+    """The grader's copy of a `fit` call: --quick's caps, the epoch keeper among its callbacks."""
+    call = flat_call(bound)
+    capped = cap_training(call) if state.current.quick else None
+    keeper = epoch_keeper(call)
+    return call, capped, keeper
+
+
+def record_evaluate(model, result) -> None:
+    """What the student's own `evaluate()` said (a list, a number, or `return_dict=True`'s dict)."""
+    record = state.current.by_model.get(id(model))
+    if record is not None:
+        values = list(result.values()) if isinstance(result, dict) else result
+        record["student_evaluate"] = describe.floats(values)
+        state.current.write()
+
+
+def keep_first_batch(model, args, kwargs) -> None:
+    if args and kwargs.get("training") and id(model) not in state.current.call_samples and not state.current.in_fit:
+        keep_sample(model, args[0])
 
 
 def patch_saving(keras) -> None:
@@ -103,17 +145,15 @@ def patch_saving(keras) -> None:
     original_load = saving_api.load_model
 
     def save(self, filepath, *args, **kwargs):
+        __tracebackhide__ = True
         result = original_save(self, filepath, *args, **kwargs)
-        record = state.current.by_model.get(id(self))
-        state.current.saves.append({"file": os.path.basename(str(filepath)), "model": record["index"] if record else None})
-        state.guard(state.current.write)
+        attempt("save", record_save, self, filepath)
         return result
 
     def load_model(filepath, *args, **kwargs):
+        __tracebackhide__ = True
         model = original_load(filepath, *args, **kwargs)
-        state.current.loads.append({"file": os.path.basename(str(filepath))})
-        state.current.loaded.add(id(model))
-        state.guard(state.current.write)
+        attempt("load_model", record_load, model, filepath)
         return model
 
     state.current.original_save = original_save  # the grader's own saves must not count as the student's
@@ -124,6 +164,18 @@ def patch_saving(keras) -> None:
             module.load_model = load_model
 
 
+def record_save(model, filepath) -> None:
+    record = state.current.by_model.get(id(model))
+    state.current.saves.append({"file": os.path.basename(str(filepath)), "model": record["index"] if record else None})
+    state.current.write()
+
+
+def record_load(model, filepath) -> None:
+    state.current.loads.append({"file": os.path.basename(str(filepath))})
+    state.current.loaded.add(id(model))
+    state.current.write()
+
+
 def tf_keras_models():
     try:
         import keras._tf_keras.keras.models as tf_keras_models
@@ -131,75 +183,6 @@ def tf_keras_models():
         return tf_keras_models
     except ImportError:
         return None
-
-
-QUIET_AFTER_EPOCHS = 100  # longer fits lose Keras's progress bar; the keeper prints a line a second instead
-
-
-def make_epoch_keeper(keras):
-    """A callback class that keeps a finished epoch's weights and the logs (so a time limit cannot
-    zero a model that was training), and stands in for Keras's progress bar on long fits.
-
-    The weights are copied at most once a second (`get_weights` costs ~2.4 ms even for the XOR
-    net, which would add a tenth to a 10,000-epoch fit); a limit restores the last copy, which is
-    at most a second of training old, and the record says which epoch that was."""
-    import time
-
-    class EpochKeeper(keras.callbacks.Callback):
-        def __init__(self, epochs_asked, speak: bool):
-            super().__init__()
-            self.epochs_asked, self.speak = epochs_asked, speak
-            self.weights, self.epochs, self.logs = None, 0, []
-            self.declined: dict | None = None  # why Keras's own loop runs this fit (None: the fast path)
-            self._spoken = self._copied = 0.0
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.logs.append(dict(logs or {}))
-            self._keep(self.model, epoch + 1)
-            self._say(epoch + 1, logs or {})
-
-        def chunk_end(self, model, done: int, chunk_logs: list[dict], verbose, steps) -> None:
-            """The fast path finished epochs `done - len(chunk_logs) + 1 .. done`: keep and speak
-            as `on_epoch_end` would, with the chunk's own epoch lines where Keras would print them."""
-            self.logs.extend(chunk_logs)
-            self._keep(model, done)
-            if verbose == 2:
-                for offset, logs in enumerate(chunk_logs):
-                    values = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-                    print(f"Epoch {done - len(chunk_logs) + offset + 1}/{self.epochs_asked}\n"
-                          f"{steps}/{steps} - {values}", flush=True)
-            else:
-                self._say(done, chunk_logs[-1] if chunk_logs else {})
-
-        def _keep(self, model, done: int) -> None:
-            now = time.monotonic()
-            if self.weights is None or now - self._copied >= 1.0:
-                self.weights, self.epochs, self._copied = model.get_weights(), done, now
-
-        def _say(self, done: int, logs: dict) -> None:
-            if self.speak and time.monotonic() - self._spoken >= 1.0:
-                self._spoken = time.monotonic()
-                loss = logs.get("loss")
-                tail = f" - loss: {float(loss):.4f}" if isinstance(loss, (int, float)) else ""
-                print(f"[grader] Epoch {done}/{self.epochs_asked}{tail}", flush=True)
-
-    def attach(call: dict[str, Any]):
-        epochs = call.get("epochs", 1)
-        verbose = call.get("verbose", "auto")
-        # Keras's per-step bar (1, "auto") over thousands of epochs is megabytes of output that
-        # crowds out the student's own: one line per epoch up to QUIET_AFTER_EPOCHS, then a line a second
-        quiet = verbose in (1, "auto") and isinstance(epochs, int) and epochs > QUIET_AFTER_EPOCHS
-        if state.current.live:  # the student's own session prints what Keras prints
-            quiet = False
-        elif verbose in (1, "auto"):
-            call["verbose"] = 0 if quiet else 2
-        keeper = EpochKeeper(epochs, speak=quiet)
-        callbacks = call.get("callbacks")
-        call["callbacks"] = [*(callbacks if isinstance(callbacks, (list, tuple)) else
-                               [callbacks] if callbacks is not None else []), keeper]
-        return keeper
-
-    return attach
 
 
 def record_stopped(model, keeper, call: dict[str, Any], capped: dict[str, Any] | None) -> None:
@@ -319,8 +302,10 @@ def new_record(model, method: str) -> dict[str, Any]:
 
 
 def save_or_measure(model, record: dict[str, Any]) -> None:
-    """Standard-Keras models are saved for the grader's clean process; others are measured here."""
-    if describe.is_portable(model):
+    """Models the clean process can rebuild are saved for it; the others are measured here, and
+    the record says why in one sentence."""
+    why = describe.why_not_portable(model)
+    if why is None:
         name = f"model{record['index']}.keras"
         # written whole, then renamed: the measuring process may read it as soon as it appears
         partial = state.current.out_dir / f"model{record['index']}.partial.keras"
@@ -336,7 +321,7 @@ def save_or_measure(model, record: dict[str, Any]) -> None:
     x, y = load_testset(dataset, state.current.data_path, record.get("transform", {}))
     outputs = model(x, training=False) if dataset == "xor" else model.predict(x, batch_size=1000, verbose=0)
     record["in_process_accuracy"] = accuracy(describe.numpy(outputs), y)
-    record["measure_note"] = "measured inside the student process: the model uses the student's own classes"
+    record["measure_note"] = f"measured inside the student process: {why}"
 
 
 def record_function(name: str, namespace: dict[str, Any]) -> None:

@@ -40,6 +40,13 @@ class Session:
     adopted: int = 0  # live models found by a late check, not seen training
 
     def after_cell(self, result) -> None:
+        """IPython's post_run_cell event; its own failure is a grader note, never an error in the cell."""
+        try:
+            self._keep_outcome(result)
+        except Exception as exc:
+            state.note_hook_failure("cell outcome", exc)
+
+    def _keep_outcome(self, result) -> None:
         info = getattr(result, "info", None)
         source = getattr(info, "raw_cell", "") or ""
         error = getattr(result, "error_in_exec", None) or getattr(result, "error_before_exec", None)
