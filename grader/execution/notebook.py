@@ -263,12 +263,17 @@ def _kernel_pid(client) -> int | None:
     return getattr(provisioner, "pid", None) or getattr(getattr(provisioner, "process", None), "pid", None)
 
 
+_GRADER_FRAME = re.compile(r"^File [^\n]*[/\\]grader[/\\]inside[/\\]\w+\.py:\d+", re.MULTILINE)
+
+
 def _error_of(cell) -> tuple[str, str] | None:
     """(one-line error, short traceback) of an executed cell, if it raised."""
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             line = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip()
-            tb = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+            # each entry is one frame (IPython's blocks); the grader's own hooks are not the student's code
+            frames = [_ANSI.sub("", str(f)) for f in output.get("traceback", [])]
+            tb = "\n".join(f for f in frames if not _GRADER_FRAME.search(f))
             return line[:500], _shorten(tb)
     return None
 

@@ -34,9 +34,12 @@ def make_epoch_keeper(keras):
             try:
                 self.logs.append(dict(logs or {}))
                 keep_epoch(self, self.model, epoch + 1)
-                say_epoch(self, epoch + 1, logs or {})
             except Exception as exc:
                 state.note_hook_failure("epoch keeper", exc)
+            try:
+                say_epoch(self, epoch + 1, logs or {})
+            except Exception as exc:
+                state.note_hook_failure("status line", exc)
 
         def chunk_end(self, model, done: int, chunk_logs: list[dict], verbose, steps) -> None:
             """The fast path finished epochs `done - len(chunk_logs) + 1 .. done`: keep and speak
