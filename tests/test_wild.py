@@ -1,6 +1,7 @@
-"""Code nobody here wrote: 30 files in the ways students really write them (tests/assets/wild/).
+"""Code nobody here wrote: 32 files in the ways students really write them (tests/assets/wild/).
 
-tf.keras and standalone keras, `tf.model = ...` (the course repository's TF2 files), TF1 graphs,
+tf.keras and standalone keras, `tf.model = ...` (the course repository's TF2 files), season 2's
+notebooks (helper functions, a GradientTape loop, tf.summary and checkpoints, Lab 10 renumbered), TF1 graphs,
 scaled and unscaled inputs, one-hot and sparse labels, cells run out of order, XOR tables across
 lines, an nbformat 3 notebook, Korean and lab-less file names, and two files not from the course.
 Every one is recognised as its lab (unit tier) and graded with the parts it does passing
@@ -27,6 +28,9 @@ EXPECTED: dict[str, tuple[str | None, set[str], str | None]] = {
     "lab-10-4-mnist_nn_deep.py": ("lab10-deep", {"deep"}, None),
     "lab-10-5-mnist_nn_dropout.py": ("lab10-deep", {"deep-dropout"}, None),
     "lab-10-6-mnist_nn_batchnorm.py": ("lab10-batchnorm", {"batchnorm"}, None),
+    # season 2 numbers Lab 10 otherwise: its 10-4 is batch norm (season 1's is the deep net), its 10-2-1 Xavier
+    "lab-10-4-mnist_nn_batchnorm.ipynb": ("lab10-batchnorm", {"batchnorm"}, None),
+    "lab 10-2-1-mnist_nn_xavier.ipynb": ("lab10-init", {"xavier"}, None),  # a space in the name, as in the repository
     "hw.py": ("lab10-batchnorm", {"batchnorm"}, None),  # a file name that says nothing
     "keras_mnist_nn.py": ("lab10-relu", {"relu"}, None),  # standalone keras, one-hot labels
     "keras_softmax.py": ("lab10-softmax", {"softmax"}, None),  # standalone keras 3, sparse labels

@@ -132,8 +132,9 @@ class Recognize(_Strict):
     """How a submission's file names point at this lab (`intake/recognize.py` weighs them with its code)."""
 
     lab: int | None = Field(None, description="the course's lab number: `lab10`, `lab-10-3`, `10-3`")
-    parts: list[int] = Field([], description="the lab's part numbers in the course files (`lab-10-3` is part 3)")
-    names: list[str] = Field([], description="words of file or folder names that name this lab (`xavier`)")
+    parts: list[int] = Field([], description="the lab's part numbers in season 1's course files (`lab-10-3` is "
+                                             "part 3); season 2 numbers differently, so `names` outweigh them")
+    names: list[str] = Field([], description="topic words of file or folder names that name this lab (`xavier`)")
     prior: float = Field(0.0, ge=0, le=1, description="tie-break: the lab a bare submission of this dataset is")
 
 

@@ -4,11 +4,18 @@ Pure logic over text. The clues, each worth points for an assignment:
 
 - the data it loads: MNIST (any loader, TF1's `input_data` included) or the XOR truth table
   (written on one line or across several, ints or floats); the other dataset counts against;
-- file and folder names: the lab number (`lab10`, `lab-10-3`, `10-3`) and the words of the
-  assignment's `recognize.names` (`xavier`, `dropout`);
+- file and folder names: the lab number (`lab10`, `lab-10-3`, `10-3`), its part, and the topic
+  words of the assignments' `recognize.names` (`xavier`, `dropout`). Names are split into words at
+  anything not a letter (`_`, `-`, spaces, digits), so `lab 10-2-1-mnist_nn_xavier` says `xavier`;
 - the words its content rules look for (`match_all` / `match_any`: layers, initialisers...);
   a missing `match_all` word and a present `match_none` word count against, softly, since a
   student may do less or more than the lab asks.
+
+The course's two seasons of lab files number Lab 10's parts differently (season 1's `lab-10-4` is
+the deep net, season 2's `lab-10-4` is batch norm), while a topic word means the same in both. So
+topic words decide, and a part number (`recognize.parts` are season 1's) only confirms the lab a
+topic word beside it names; it decides alone only in a name with no topic word, as season 1's
+`lab-10-2-mnist_nn`.
 
 The best assignment wins, with one line saying why; a close second is named. Code that loads
 neither dataset and whose names point at no lab is not from this course.
@@ -30,30 +37,50 @@ _LAB = re.compile(r"(?:^|[^a-z0-9])(?:lab)?[-_ ]?0?(\d{1,2})[-_.](\d{1,2})(?=$|[
 _WORD = re.compile(r"[a-z]+")
 CLOSE = 1.0  # a runner-up within this many points is named in the report
 
+LAB_NUMBER = 2.0  # a name carries the assignment's lab number (`lab10`, `lab-10-3`)
+PART_AGREES, PART_DISAGREES = 1.0, -1.5  # ...and a part number (see `part_points`)
+TOPIC_IN_FILE_NAME = 2.0  # each of the assignment's topic words in the file's own name
+TOPIC_IN_FOLDER = 1.0  # a folder's words are broader (`deep_learning/`, `batch2/`), so they weigh less
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name on a file's path, a folder's or the file's own, read as lab numbers and words."""
+
+    labs: tuple[tuple[int, int | None], ...]  # (lab, part): `lab-10-3` is (10, 3), `lab10` is (10, None)
+    words: frozenset[str]  # its runs of letters: `mnist_nn_batchnorm` is {mnist, nn, batchnorm}
+    own: bool  # the file's own name, not a folder's
+
+    @classmethod
+    def read(cls, name: str, own: bool) -> "Name":
+        name = name.lower()
+        labs = tuple((int(m.group(3)), None) if m.group(3) else (int(m.group(1)), int(m.group(2)))
+                     for m in _LAB.finditer(name))
+        return cls(labs, frozenset(_WORD.findall(name)), own)
+
 
 @dataclass(frozen=True)
 class Clues:
     """What one file says about itself."""
 
-    path: str  # the path inside the submission, lowercased
+    path: str  # the path inside the submission, as handed in
     code: str  # the code, lowercased
     mnist: bool
     xor: bool
-    labs: tuple[tuple[int, int | None], ...]  # (lab, part) numbers its file and folder names carry
-    words: frozenset[str]  # the words of its file and folder names
+    names: tuple[Name, ...]  # its folders' names, outermost first, then its own
 
     @classmethod
     def from_text(cls, relpath: str, code: str) -> "Clues":
-        path, text = relpath.lower(), code.lower()
+        text = code.lower()
         squeezed = _FLOAT_ZERO_ONE.sub(r"\1", re.sub(r"\s+", "", text))
-        labs = []
-        for m in _LAB.finditer(path):
-            if m.group(3):
-                labs.append((int(m.group(3)), None))
-            else:
-                labs.append((int(m.group(1)), int(m.group(2))))
-        return cls(path, text, bool(_MNIST.search(text)), _XOR_TABLE in squeezed or "xor" in text,
-                   tuple(labs), frozenset(_WORD.findall(path)))
+        parts = PurePosixPath(relpath).parts
+        names = tuple(Name.read(part, own=i == len(parts) - 1) for i, part in enumerate(parts))
+        return cls(relpath, text, bool(_MNIST.search(text)), _XOR_TABLE in squeezed or "xor" in text, names)
+
+    @property
+    def labs(self) -> tuple[tuple[int, int | None], ...]:
+        """The (lab, part) numbers its file and folder names carry."""
+        return tuple(lab for name in self.names for lab in name.labs)
 
     @property
     def course_like(self) -> bool:
@@ -68,14 +95,55 @@ class Verdict:
     reasons: tuple[Phrase, ...]
 
 
+def topic_words(assignments: tuple[Assignment, ...]) -> frozenset[str]:
+    """Every word that names some lab (the union of the assignments' `recognize.names`)."""
+    return frozenset(word.lower() for a in assignments for word in a.recognize.get("names") or ())
+
+
 def rank(clues: Clues, assignments: tuple[Assignment, ...]) -> list[Verdict]:
     """Every assignment with its points and reasons, best first (ties: the `prior`, then the id)."""
-    verdicts = [score(clues, a) for a in assignments]
+    topics = topic_words(assignments)
+    verdicts = [score(clues, a, topics) for a in assignments]
     return sorted(verdicts, key=lambda v: (-v.points, -float(v.assignment.recognize.get("prior", 0)),
                                            v.assignment.id))
 
 
-def score(clues: Clues, assignment: Assignment) -> Verdict:
+def name_points(names: tuple[Name, ...], assignment: Assignment, topics: frozenset[str]) -> float:
+    """What the file and folder names say for `assignment`: its lab number, its topic words (the
+    file's own weigh more than a folder's) and its part numbers (`part_points`): more than 0 when
+    they say anything about it, else 0. `topics` are the words that name any lab."""
+    hints = assignment.recognize
+    lab = hints.get("lab")
+    own_topics = frozenset(word.lower() for word in hints.get("names") or ())
+    points = sum((TOPIC_IN_FILE_NAME if name.own else TOPIC_IN_FOLDER) * len(own_topics & name.words)
+                 for name in names)
+    if any(number == lab for name in names for number, _ in name.labs):
+        points += LAB_NUMBER
+    return points + part_points(names, lab, frozenset(hints.get("parts") or ()), own_topics, topics)
+
+
+def part_points(names: tuple[Name, ...], lab: int | None, parts: frozenset[int], own_topics: frozenset[str],
+                topics: frozenset[str]) -> float:
+    """Whether the names' part numbers of `lab` agree with `parts` (season 1's numbers) or not.
+
+    Season 2 renumbered Lab 10's parts but kept the topic words, so where a topic word speaks (in
+    the part's own name, or in a name nearer the file: `lab-10-4/batchnorm.ipynb`) a part number
+    can only confirm a lab that topic names, and is otherwise ignored; a folder's topic word
+    (`deep_learning/`) leaves the file's own number alone."""
+    if not parts:
+        return 0.0
+    agrees = disagrees = False
+    spoken: frozenset[str] = frozenset()
+    for name in reversed(names):  # the file's own name first, then outwards
+        spoken |= name.words & topics
+        for part in (part for number, part in name.labs if number == lab and part is not None):
+            agrees = agrees or (part in parts and (not spoken or bool(spoken & own_topics)))
+            disagrees = disagrees or (part not in parts and not spoken)
+    return PART_AGREES if agrees else PART_DISAGREES if disagrees else 0.0
+
+
+def score(clues: Clues, assignment: Assignment, topics: frozenset[str]) -> Verdict:
+    """The points `assignment` earns from `clues`, and the reasons to show; `topics` as in `name_points`."""
     points, reasons = 0.0, []
     loads = {"mnist": clues.mnist, "xor": clues.xor and not clues.mnist}
     if loads.get(assignment.dataset):
@@ -83,14 +151,9 @@ def score(clues: Clues, assignment: Assignment) -> Verdict:
         reasons.append(msg("MNIST") if assignment.dataset == "mnist" else msg("the XOR truth table"))
     elif any(loads.values()):
         points -= 6  # the other dataset
-    hints = assignment.recognize
-    lab, parts = hints.get("lab"), set(hints.get("parts") or ())
-    numbered = next((part for number, part in clues.labs if number == lab), False)
-    if numbered is not False:
-        points += 3 if numbered is not None and numbered in parts else 2 if numbered is None or not parts else 0.5
-    named = [w for w in hints.get("names") or () if w.lower() in clues.words]
-    points += 2 * len(named)
-    if numbered is not False or named:
+    named = name_points(clues.names, assignment, topics)
+    points += named
+    if named > 0:
         reasons.append(msg("file name `{name}`", name=PurePosixPath(clues.path).name))
     said = [entry for entry in assignment.match_all if not entry.startswith("!")] + list(assignment.match_any)
     found = []
@@ -106,7 +169,7 @@ def score(clues: Clues, assignment: Assignment) -> Verdict:
             points -= 1.5
     if found:
         reasons.append(msg("code with {words}", words=", ".join(f"`{w}`" for w in found[:4])))
-    return Verdict(assignment, points + float(hints.get("prior", 0)) * 0.1, tuple(reasons))
+    return Verdict(assignment, points + float(assignment.recognize.get("prior", 0)) * 0.1, tuple(reasons))
 
 
 def explain(best: Verdict, runner_up: Verdict | None) -> Phrase:
