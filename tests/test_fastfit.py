@@ -127,6 +127,67 @@ def test_mnist_nets_train_to_the_same_weights_and_history(case, digits):
     assert_identical(*train_both(make, call))
 
 
+def _one_hot(y):
+    return np.eye(10, dtype="float32")[y]
+
+
+def _scheduled():
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, decay_steps=10, decay_rate=0.9)
+    return mnist_net(optimizer=keras.optimizers.Adam(learning_rate=schedule))
+
+
+def _per_execution():
+    model = mnist_net()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=4)
+    return model
+
+
+def _categorical():
+    model = mnist_net()
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+# (the model, the fits in order: each a dict of fit arguments; "one_hot": labels one-hot encoded)
+SEQUENCES = {
+    "two fits, the second from initial_epoch with a validation split and verbose=2": (
+        mnist_net, [{"epochs": 1, "batch_size": 100}, {"epochs": 3, "initial_epoch": 1, "validation_split": 0.2,
+                                                      "verbose": 2, "batch_size": 100}]),
+    "a learning-rate schedule across two fits": (_scheduled, [{"epochs": 1}, {"epochs": 2, "initial_epoch": 1}]),
+    "steps_per_execution=4": (_per_execution, [{"epochs": 2, "batch_size": 64}]),
+    "one-hot labels, categorical crossentropy, then a second fit": (
+        _categorical, [{"epochs": 1, "one_hot": True}, {"epochs": 1, "one_hot": True, "validation_split": 0.1}]),
+}
+
+
+@pytest.mark.parametrize("case", SEQUENCES)
+def test_consecutive_fits_train_to_the_same_weights_or_are_declined(case, digits, capsys):
+    """Both paths from the same seed, fit after fit on the same model: every weight and history the
+    same, and so the same accuracy to the last digit; a fit the fast path cannot promise is declined
+    before it changes the model, and Keras's loop trains it instead (as the runtime does)."""
+    x, y, xv, yv = digits
+    make, fits = SEQUENCES[case]
+    results, accuracies = [], []
+    for fast in (False, True):
+        keras.utils.set_random_seed(0)
+        model = make()
+        histories = []
+        for fit in fits:
+            call = {"x": x, "y": _one_hot(y) if fit.get("one_hot") else y, "verbose": 0,
+                    **{k: v for k, v in fit.items() if k != "one_hot"}}
+            try:
+                history = fastfit.fit_fast(model, dict(call), Keeper(), keras, tf) if fast else model.fit(**call)
+            except fastfit.Declined:
+                history = model.fit(**call)
+            histories.append((history.history, list(history.epoch)))
+        results.append((model.get_weights(), histories))
+        accuracies.append(float(np.mean(np.argmax(model.predict(xv, verbose=0), axis=1) == yv)))
+    (w0, h0), (w1, h1) = results
+    assert all(np.array_equal(a, b) for a, b in zip(w0, w1))
+    assert h0 == h1
+    assert accuracies[0] == accuracies[1]
+
+
 def test_many_epochs_run_in_growing_chunks():
     keras.utils.set_random_seed(0)
     keeper = Keeper()
