@@ -4,7 +4,7 @@ Each file in tests/assets/colab/ is graded through the installed command, stdout
 script would, and must earn full marks on Lab 10-1 (sigmoid vs ReLU, one epoch each), with every
 model measured and nothing failing: TensorFlow's own activation functions (`tf.nn.relu`), the
 TensorBoard and ModelCheckpoint callbacks, a GradientTape loop over tf.data with `tf.summary` and
-a `tf.train.CheckpointManager`, a subclassed model; and one model fit twice (`initial_epoch`,
+a `tf.train.CheckpointManager`, the same loop compiled by `@tf.function`, a subclassed model; and one model fit twice (`initial_epoch`,
 `validation_split`, `verbose=2`) gets the same measured accuracy by both training paths.
 (Kernel tier: real runs, full MNIST, one epoch.)
 """
@@ -25,6 +25,7 @@ FULL_MARKS = {
     "quickstart_tf_nn.py": "grader",  # tf.nn.sigmoid / relu / softmax: rebuilt as their Keras twins, safely
     "tensorboard_callback.py": "grader",
     "tape_summary_checkpoint.py": "grader",
+    "tf_function_step.py": "grader",  # a @tf.function step: its inputs taken from the namespace's arrays
     "subclassed_fit.py": "student-process",  # the student's own class is run nowhere else
 }
 
@@ -67,6 +68,12 @@ def test_the_tf_nn_functions_read_as_the_activations_they_are(graded):
     _, doc, _ = graded[("quickstart_tf_nn.py",)]
     assert [r["architecture"] for r in doc["runs"]] == ["Flatten > Dense(256,sigmoid)×2 > Dense(10,softmax)",
                                                         "Flatten > Dense(256,relu)×2 > Dense(10,softmax)"]
+
+
+def test_a_tf_function_loop_counts_its_real_steps_and_names_its_models(graded):
+    _, doc, _ = graded[("tf_function_step.py",)]
+    assert [r["steps"] for r in doc["runs"]] == [600, 600]  # 60,000 images in batches of 100, not the traces
+    assert [r["method"] for r in doc["runs"]] == ["custom_loop", "custom_loop"]
 
 
 def test_a_model_measured_where_it_ran_says_why_in_one_sentence(graded):

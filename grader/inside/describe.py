@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import types
 from typing import Any
 
 from . import state
@@ -226,3 +227,52 @@ def floats(values) -> list:
 
 def numpy(outputs):
     return outputs.numpy() if hasattr(outputs, "numpy") else outputs
+
+
+def input_arrays(namespace: dict[str, Any]) -> list[Any]:
+    """The namespace's arrays that look like MNIST inputs (rows of 784 values, however shaped),
+    largest first: the training set (60,000 rows) before the test set."""
+    import numpy as np
+
+    arrays = []
+    for name, value in list(namespace.items()):
+        if name.startswith("_") or isinstance(value, (type, types.ModuleType)) or not hasattr(value, "dtype"):
+            continue
+        try:
+            shape = tuple(int(d) for d in value.shape)
+        except (TypeError, ValueError, AttributeError):  # not an array, or one of unknown shape
+            continue
+        if len(shape) >= 2 and int(np.prod(shape[1:])) == 784 and shape[0] >= 100:
+            arrays.append(value)
+    return sorted(arrays, key=lambda a: -int(a.shape[0]))
+
+
+def sample_for(model, arrays: list[Any]):
+    """Training-like inputs for `model`: an array shaped as its input, else any MNIST array
+    reshaped (the scaling is what matters; the student scales train and test alike)."""
+    import numpy as np
+
+    if not arrays:
+        return None
+    try:
+        wanted = tuple(model.input_shape[1:])
+    except Exception:
+        wanted = None
+    for array in arrays:
+        if wanted is not None and tuple(array.shape[1:]) == wanted:
+            return sample_inputs(array)
+    sample = sample_inputs(arrays[0])
+    if sample is not None and wanted and all(isinstance(d, int) for d in wanted):
+        sample = np.asarray(sample).reshape((len(sample), *wanted))
+    return sample
+
+
+def name_in(namespace: dict[str, Any], model) -> str | None:
+    """The student's name for `model` among the namespace's globals (`model`, `network`, `tf.model`)."""
+    for name, value in list(namespace.items()):
+        if value is model and not name.startswith("_"):
+            return name
+    tf_module = namespace.get("tf")
+    if tf_module is not None and getattr(tf_module, "model", None) is model:
+        return "tf.model"
+    return None

@@ -185,7 +185,7 @@ def finalize(namespace: dict[str, Any] | None = None) -> None:
         return
     for loop in list(state.current.loops.values()):
         try:
-            tracing.record_loop(loop)
+            tracing.record_loop(loop, namespace)
         except Exception as exc:  # never fail the student's run because tracing failed
             state.current.notes.append(f"could not describe a custom training loop: {exc!r}")
     for name in state.current.config.get("predict_functions") or []:

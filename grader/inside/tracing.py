@@ -252,29 +252,48 @@ def cap_training(call: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def note_loop_step(optimizer, variables) -> None:
+    """One optimizer step of a custom loop (inside `@tf.function`, only its tracing: the step count
+    then comes from the optimizer's own `iterations` at the end, `optimizer_steps`)."""
     key = (id(optimizer), tuple(sorted(id(v) for v in variables)))
     loop = state.current.loops.get(key)
     if loop is None:
         model = describe.owner_of(variables)
         loop = {"optimizer": optimizer, "variables": variables, "model": model, "steps": 0,
-                "cell": state.cell_number(), "losses": []}
+                "cell": state.cell_number(), "losses": [], "iterations_before": optimizer_steps(optimizer)}
         state.current.loops[key] = loop
     loop["steps"] += 1
 
 
+def optimizer_steps(optimizer) -> int:
+    """The optimizer's own step counter, read eagerly even while a `tf.function` is being traced."""
+    import tensorflow as tf
+
+    with tf.init_scope():
+        return int(optimizer.iterations.numpy())
+
+
 def keep_sample(model, x) -> None:
-    if hasattr(x, "numpy"):
-        try:
-            x = x.numpy()
-        except Exception:  # symbolic tensor inside tf.function
-            return
-    if hasattr(x, "shape") and len(getattr(x, "shape", ())) >= 2:
+    """A first training batch, when it holds values (a `tf.function` being traced passes symbols)."""
+    import numpy as np
+
+    try:
+        x = np.asarray(x.numpy() if hasattr(x, "numpy") else x)
+    except Exception:  # a symbolic tensor inside tf.function
+        return
+    if x.dtype.kind in "fiub" and x.ndim >= 2:
         state.current.call_samples[id(model)] = x[:state.SAMPLE_ROWS]
 
 
-def record_loop(loop: dict[str, Any]) -> None:
+def record_loop(loop: dict[str, Any], namespace: dict[str, Any] | None = None) -> None:
+    """Describe and save (or measure) the model a custom loop trained. Its inputs come from the first
+    training batch it was called on; a loop compiled by `tf.function` showed none, so they are
+    taken from the MNIST-shaped arrays in the student's namespace (their scaling, not which split)."""
     model = loop["model"]
     optimizer = loop["optimizer"]
+    try:
+        loop["steps"] = max(loop["steps"], optimizer_steps(optimizer) - loop.get("iterations_before", 0))
+    except Exception:  # an optimizer without a step counter: the traced steps stand
+        pass
     if model is None:
         record = {"name": "tf.Variable list", "method": "custom_loop", "layers": [], "history": {},
                   "epochs": 0, "steps": loop["steps"], "cell": loop["cell"],
@@ -284,11 +303,18 @@ def record_loop(loop: dict[str, Any]) -> None:
         state.current.records.append(record)
         return
     record = state.current.by_model.get(id(model)) or new_record(model, "custom_loop")
+    record["name"] = describe.name_in(namespace or {}, model) or record["name"]
     record["steps"] = loop["steps"]
     record["cell"] = loop["cell"]
     record["optimizer"] = type(optimizer).__name__
     record["learning_rate"] = describe.learning_rate(optimizer)
-    describe.describe(model, record, state.current.call_samples.get(id(model)))
+    sample = state.current.call_samples.get(id(model))
+    guessed = sample is None and namespace is not None
+    if guessed:
+        sample = describe.sample_for(model, describe.input_arrays(namespace))
+    describe.describe(model, record, sample)
+    if guessed:
+        record.pop("trained_on", None)  # the arrays were found, not seen being trained on
     save_or_measure(model, record)
 
 

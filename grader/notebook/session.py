@@ -102,7 +102,7 @@ def adopt_live_models(namespace: dict[str, Any]) -> int:
         import keras
     except ImportError:
         return 0
-    arrays = _input_arrays(namespace)
+    arrays = describe.input_arrays(namespace)
     adopted = 0
     for name, model in live_models(namespace, keras.Model):
         if id(model) in state.current.by_model or id(model) in state.current.loaded \
@@ -119,7 +119,7 @@ def adopt_live_models(namespace: dict[str, Any]) -> int:
             record["epochs"] = len(next(iter(history.values()), []))
         except (TypeError, ValueError):
             record["history"] = {}
-        describe.describe(model, record, _sample_for(model, arrays))
+        describe.describe(model, record, describe.sample_for(model, arrays))
         state.guard(tracing.save_or_measure, model, record)
         adopted += 1
     if adopted:
@@ -156,40 +156,3 @@ def live_models(namespace: dict[str, Any], model_cls) -> list[tuple[str, Any]]:
         for key, member in list(members):
             see(key if key.startswith(name) else f"{name}.{key}", member)
     return list(found.values())
-
-
-def _input_arrays(namespace: dict[str, Any]) -> list[Any]:
-    """The session's arrays that look like MNIST inputs (rows of 784 values, however shaped)."""
-    import numpy as np
-
-    arrays = []
-    for name, value in list(namespace.items()):
-        if name.startswith("_") or isinstance(value, (type, types.ModuleType)) or not hasattr(value, "dtype"):
-            continue
-        try:
-            shape = tuple(int(d) for d in value.shape)
-        except (TypeError, ValueError, AttributeError):  # not an array, or one of unknown shape
-            continue
-        if len(shape) >= 2 and int(np.prod(shape[1:])) == 784 and shape[0] >= 100:
-            arrays.append(value)
-    return arrays
-
-
-def _sample_for(model, arrays: list[Any]):
-    """Training-like inputs for `model`: an array shaped as its input, else any MNIST array
-    reshaped (the scaling is what matters; the student scales train and test alike)."""
-    import numpy as np
-
-    if not arrays:
-        return None
-    try:
-        wanted = tuple(model.input_shape[1:])
-    except Exception:
-        wanted = None
-    for array in arrays:
-        if wanted is not None and tuple(array.shape[1:]) == wanted:
-            return describe.sample_inputs(array)
-    sample = describe.sample_inputs(arrays[0])
-    if sample is not None and wanted and all(isinstance(d, int) for d in wanted):
-        sample = np.asarray(sample).reshape((len(sample), *wanted))
-    return sample
