@@ -91,11 +91,36 @@ def grader_check(path: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def test_the_bottom_cell_measures_the_sessions_models_as_grader_check_does(tmp_path):
-    path = lab_notebook(tmp_path / "mnist_lab.ipynb", load_first=True)
+@pytest.fixture(scope="module")
+def loaded_first(tmp_path_factory) -> tuple[Path, dict]:
+    """The lab notebook with `%load_ext grader` first, run once: its path and the bottom cell's document."""
+    path = lab_notebook(tmp_path_factory.mktemp("loaded-first") / "mnist_lab.ipynb", load_first=True)
     client, nb = client_for(path)
     client.execute()
-    mine = json.loads(stdout_of(nb.cells[-1]))  # the cell printed one JSON document and nothing else
+    return path, json.loads(stdout_of(nb.cells[-1]))  # the cell printed one JSON document and nothing else
+
+
+def test_loaded_first_it_traces_every_model_the_session_trains(loaded_first):
+    """The live tracing alone, on whatever TensorFlow and Keras the kernel has (CI runs it on Colab's
+    stack and every Keras 3 minor, where the grader's own pinned pair is not installed)."""
+    _, mine = loaded_first
+    assert mine["status"] == "graded" and mine["assignment"] == "lab10-mnist"
+    assert [(r["cell"], r["architecture"]) for r in mine["runs"]] == [
+        (3, "Dense(256,relu)×2 > Dense(10,softmax)"), (4, "[Dense(256,relu) > Dropout(0.3)]×2 > Dense(10,softmax)")]
+    for run in mine["runs"]:  # traced by the fit hook as it trained, measured in the session
+        assert run["measured_by"] == "grader" and run["test_accuracy"] > 0.9 and run["epochs"] == 1
+        assert len(run["history"]["loss"]) == 1 and run["optimizer"] == "Adam" and run["batch_size"] == 100
+    assert abs(mine["runs"][1]["reported_accuracy"] - mine["runs"][1]["test_accuracy"]) <= 0.005  # its evaluate()
+    by_id = {c["id"]: c for c in mine["checks"]}  # each model found its part (one epoch is too short to pass)
+    assert by_id["relu-mlp"]["status"] != "not_attempted" and by_id["he-dropout"]["status"] != "not_attempted"
+    assert by_id["save-load"]["status"] == "passed"
+    assert {by_id[i]["status"] for i in by_id if i.startswith("quiz")} == {"passed"}
+    assert mine["messages"][0].startswith("a self-check of this live session")
+    assert not any(m.startswith("grader was loaded after") for m in mine["messages"]), mine["messages"]
+
+
+def test_the_bottom_cell_measures_the_sessions_models_as_grader_check_does(loaded_first):
+    path, mine = loaded_first
     graded = grader_check(path)
 
     assert set(mine) == set(graded)

@@ -234,7 +234,7 @@ def test_a_model_counts_only_toward_the_part_of_its_kind(tmp_path):
 
 
 def test_grading_without_the_tf_extra_says_what_to_install(monkeypatch):
-    """`pip install grader` (the self-check's) brings no TensorFlow or kernel stack; grading then
+    """`pip install keras-course-grader` (the self-check's) brings no TensorFlow or kernel stack; grading then
     stops with one sentence, before any run."""
     import importlib.util
 
@@ -246,7 +246,8 @@ def test_grading_without_the_tf_extra_says_what_to_install(monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in ("tensorflow", "nbclient")
                         else real(name, *a))
-    with _pytest.raises(ExecutionError, match=r"grading needs tensorflow, nbclient, .*pip install 'grader\[tf\]'"):
+    with _pytest.raises(ExecutionError,
+                        match=r"grading needs tensorflow, nbclient, .*pip install 'keras-course-grader\[tf\]'"):
         require_grading_stack("notebook")
     with _pytest.raises(ExecutionError, match=r"grading needs tensorflow, which"):
         require_grading_stack("script")

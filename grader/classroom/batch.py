@@ -144,7 +144,7 @@ def _run_dask(todo: list[Candidate], args: list[tuple], scheduler: str, on_resul
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
-        raise UsageError("--scheduler needs dask.distributed: pip install 'grader[cluster]'") from None
+        raise UsageError("--scheduler needs dask.distributed: pip install 'keras-course-grader[cluster]'") from None
     with Client(scheduler) as client:
         futures = {client.submit(grade_one, *a, pure=False, key=f"grade-{c.student_id}-{c.sha256[:12]}"): c
                    for a, c in zip(args, todo)}

@@ -13,7 +13,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from grader import __version__
+from grader._version import DISTRIBUTION, __version__
 from grader.cli import grade as cli_batch
 from grader.errors import AssignmentNotFound, GraderError, UsageError
 from grader.feedback.hints import default_lang
@@ -364,10 +364,22 @@ def export_cmd(
                     highlight=False)
 
 
+def _print_version(value: bool = True) -> None:
+    if value:
+        typer.echo(f"grader {__version__} ({DISTRIBUTION})")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(_: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                    help="Print the version and the distribution's name, then exit.")) -> None:
+    pass
+
+
 @app.command()
 def version() -> None:
-    """Print the grader's version."""
-    Console().print(__version__)
+    """Print the grader's version and the distribution's name (as --version)."""
+    _print_version()
 
 
 def main() -> None:

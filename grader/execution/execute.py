@@ -37,7 +37,7 @@ def execute(entry: Entry, config: RunConfig, executor: Executor | None = None,
 
 
 def require_grading_stack(kind: str) -> None:
-    """A plain `pip install grader` (the notebook self-check's) has no TensorFlow or kernel stack of
+    """A plain `pip install keras-course-grader` (the notebook self-check's) has no TensorFlow or kernel stack of
     its own: say what to install before anything runs, rather than grade every cell as an error."""
     import importlib.util
 
@@ -45,4 +45,4 @@ def require_grading_stack(kind: str) -> None:
     missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if missing:
         raise ExecutionError(f"grading needs {', '.join(missing)}, which this environment lacks: "
-                             "pip install 'grader[tf]'")
+                             "pip install 'keras-course-grader[tf]'")

@@ -66,10 +66,10 @@ def check_session(lab: str, *, shell: Any = None, lang: Lang | None = None, note
     if nb is None and not answers and any(c.kind == "quiz" for c in assignment.checks):
         messages.append(msg("the quiz answers could not be read: this session's notebook is unknown; say "
                             "`--notebook PATH` (or `--answers FILE`)"))
-    if nb is not None and live.shell is not None:
+    messages.extend(facts.notes)  # the runtime's notes (which TensorFlow and Keras ran the code, ...)
+    if nb is not None and live.shell is not None:  # last: they end with "Restart and run all"
         messages.extend(sources.session_warnings(nb, _raw_history(live.shell), namespace,
                                                  getattr(live.shell, "transform_cell", lambda s: s)))
-    messages.extend(facts.notes)
     return Report(grader_version=__version__, submission=nb.name if nb else "session", sha256=None,
                   assignment=assignment.id, status="graded", entry=nb.name if nb else None,
                   score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score, checks=checks,
