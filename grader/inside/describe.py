@@ -95,7 +95,8 @@ def why_not_portable(model) -> str | None:
     try:
         config = keras.saving.serialize_keras_object(model)
     except Exception as exc:
-        return f"its configuration could not be saved ({type(exc).__name__})"
+        return (f"Keras cannot save its configuration ({type(exc).__name__}: a lambda or another function "
+                "without a name), so the clean measuring process cannot rebuild it")
     if isinstance(config, dict):  # what a clean load with compile=False never reads
         config = {k: v for k, v in config.items() if k != "compile_config"}
     foreign = foreign_parts(config, keras)

@@ -27,6 +27,7 @@ def keras_twins(keras) -> dict[str, Any]:
     twins: dict[str, Any] = {}
     for name, fn in vars(keras.activations).items():
         if callable(fn) and not name.startswith("_") and name not in _NOT_ACTIVATIONS and not isinstance(fn, type):
+            twins[name] = fn  # `swish` is an alias Keras's loader does not look up by itself
             twins[f"{name}_v2"] = fn  # TensorFlow 2's names for its softmax, log_softmax...
     for name, cls in vars(keras.initializers).items():
         if isinstance(cls, type) and issubclass(cls, keras.initializers.Initializer) and cls is not keras.initializers.Initializer:
