@@ -78,35 +78,16 @@ def bubblewrap_works() -> bool:
 
 def prepare_runtime(workdir: Path) -> Path:
     """A copy of the `inside` folder alone, as the grader package the student process sees
-    (no assignments, no keys, no other module of the grader)."""
+    (no assignments, no keys, no other module of the grader). Its `__init__` and `notebook` are the
+    real modules of `inside/stub/`: a submitted notebook's self-check cell is kept and does nothing."""
     package = workdir / "runtime" / "grader"
     package.mkdir(parents=True, exist_ok=True)
-    (package / "__init__.py").write_text(_STUB_PACKAGE)
+    shutil.copyfile(INSIDE_DIR / "stub" / "package.py", package / "__init__.py")
     (package / "notebook").mkdir(exist_ok=True)
-    (package / "notebook" / "__init__.py").write_text(_STUB_NOTEBOOK)
+    shutil.copyfile(INSIDE_DIR / "stub" / "notebook.py", package / "notebook" / "__init__.py")
     shutil.copytree(INSIDE_DIR, package / "inside", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return package
-
-
-# the notebook's own self-check cell (`%load_ext grader`, `%grader check`, `grader.notebook.check`)
-# is kept in a submitted notebook and does nothing in the grading run
-_STUB_PACKAGE = '''"""The grader runtime, as seen from inside the sandbox."""
-
-
-def load_ipython_extension(ipython):
-    from grader.inside.runtime import skip_self_check
-
-    skip_self_check(ipython)
-'''
-_STUB_NOTEBOOK = '''"""The self-check, as seen from inside the sandbox: the grading run is the grade."""
-
-
-def check(*args, **kwargs):
-    from grader.inside.runtime import SELF_CHECK_SKIPPED
-
-    print(SELF_CHECK_SKIPPED)
-'''
 
 
 def bwrap_args(workdir: Path, writable: list[Path], readable: list[Path], cwd: Path,

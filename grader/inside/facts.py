@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2  # 2: `adopted` models (the self-check found them alive, not training)
 FACTS_FILE = "facts.json"
 
 Method = Literal["fit", "custom_loop"]
@@ -61,6 +61,7 @@ class ModelRecord(TypedDict, total=False):
     accelerated: bool  # every fit of this model ran by the fast path (fastfit.py)
     not_accelerated: dict[str, Any]  # the first fit that did not: {"id": English template, "values": {...}}
     stopped: dict[str, Any]  # a time limit ended fit: {"epoch": finished epochs (the weights kept), "of": asked}
+    adopted: bool  # the self-check found it alive in the session, trained before the tracing began
     # also "class": the model's Python class name (a keyword, so not declarable here)
 
 

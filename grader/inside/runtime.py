@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from . import state, tracing
+from . import describe, state, tracing
 
 
 def install(config_path: str) -> None:
@@ -191,6 +191,24 @@ def finalize(namespace: dict[str, Any] | None = None) -> None:
     for name in state.current.config.get("predict_functions") or []:
         state.guard(tracing.record_function, name, namespace or {})
     state.guard(state.current.write)
+
+
+def adopt(model, name: str, sample) -> None:
+    """Record a model the self-check found alive in the session, trained before the tracing began:
+    its layers, Keras's own `history` of it, and its inputs' scaling from `sample` (arrays found in
+    the namespace). Saved for measuring like a traced model; marked `adopted` in the facts."""
+    record = tracing.new_record(model, "fit")
+    record["name"], record["cell"], record["adopted"] = name, None, True
+    history = getattr(getattr(model, "history", None), "history", None) or {}
+    try:
+        for key, values in history.items():
+            record["history"][str(key)] = describe.floats(values)
+        record["epochs"] = len(next(iter(history.values()), []))
+    except (TypeError, ValueError):
+        record["history"] = {}
+    describe.describe(model, record, sample)
+    state.guard(tracing.save_or_measure, model, record)
+    state.current.write()
 
 
 def _serve_mnist(keras) -> None:

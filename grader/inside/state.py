@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .facts import FACTS_FILE, FACTS_VERSION, FactsDocument
+from .facts import FACTS_FILE, FACTS_VERSION, FactsDocument, ModelRecord
 
 current: "State | None" = None
 
@@ -27,8 +27,8 @@ class State:
         self.config = config
         self.out_dir = Path(config["out_dir"])
         self.data_path = config.get("data_path")
-        self.records: list[dict[str, Any]] = []
-        self.by_model: dict[int, dict[str, Any]] = {}  # id(model) -> record
+        self.records: list[ModelRecord] = []
+        self.by_model: dict[int, ModelRecord] = {}  # id(model) -> record
         self.objects: dict[int, Any] = {}  # id(model) -> model, kept alive so overwritten models still count
         self.loops: dict[tuple, dict[str, Any]] = {}  # custom loops by (optimizer, variables)
         self.cells: list[dict[str, Any]] = []
@@ -54,6 +54,40 @@ class State:
         tmp = self.out_dir / (FACTS_FILE + ".tmp")
         tmp.write_text(json.dumps(document, default=jsonable), encoding="utf-8")
         os.replace(tmp, self.out_dir / FACTS_FILE)
+
+    # The runtime's API for the self-check (grader/notebook/), which reads this state but never
+    # writes it directly.
+
+    def set_predict_functions(self, names) -> None:
+        """The assignment's prediction functions (raw tf.Variable code) that `finalize` calls."""
+        self.config["predict_functions"] = [str(n) for n in names]
+
+    def use_data(self, path) -> None:
+        """The verified MNIST copy to serve and measure with, once the session has fetched one."""
+        self.data_path = str(path)
+
+    def loads_mark(self) -> int:
+        return len(self.loads)
+
+    def forget_loads_since(self, mark: int) -> None:
+        """Drop the `load_model` calls recorded after `mark`: the grader's own, not the student's."""
+        del self.loads[mark:]
+
+    def snapshot(self) -> list[ModelRecord]:
+        """The model records as they are now, for `keep_traced_since`."""
+        return list(self.records)
+
+    def keep_traced_since(self, snapshot: list[ModelRecord]) -> None:
+        """Take back the records added since `snapshot` that belong to no traced model (a custom
+        loop or a prediction function recorded by `finalize` for one check), so that checking the
+        session again does not count them twice; write the facts."""
+        kept = {id(r) for r in self.by_model.values()}
+        self.records[:] = snapshot + [r for r in self.records[len(snapshot):] if id(r) in kept]
+        self.write()
+
+    def knows(self, model) -> bool:
+        """Whether `model` was seen training, or read back by `load_model` (not a model trained unseen)."""
+        return id(model) in self.by_model or id(model) in self.loaded
 
     def splits_of(self, raw_rows) -> list[str]:
         """"train", "test" or "other" for each raw MNIST image row, to tell what the student trained

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from . import describe, fastfit, state
+from .facts import Method, ModelRecord
 from .keeper import make_epoch_keeper
 from .state import FAILED, attempt
 from .testsets import XOR_X, XOR_Y, accuracy, load_testset
@@ -295,10 +296,11 @@ def record_loop(loop: dict[str, Any], namespace: dict[str, Any] | None = None) -
     except Exception:  # an optimizer without a step counter: the traced steps stand
         pass
     if model is None:
-        record = {"name": "tf.Variable list", "method": "custom_loop", "layers": [], "history": {},
-                  "epochs": 0, "steps": loop["steps"], "cell": loop["cell"],
-                  "params": int(sum(int(v.numpy().size) for v in loop["variables"])),
-                  "optimizer": type(optimizer).__name__, "learning_rate": describe.learning_rate(optimizer)}
+        record: ModelRecord = {"name": "tf.Variable list", "method": "custom_loop", "layers": [], "history": {},
+                               "epochs": 0, "steps": loop["steps"], "cell": loop["cell"],
+                               "params": int(sum(int(v.numpy().size) for v in loop["variables"])),
+                               "optimizer": type(optimizer).__name__,
+                               "learning_rate": describe.learning_rate(optimizer)}
         record["index"] = len(state.current.records)
         state.current.records.append(record)
         return
@@ -318,9 +320,10 @@ def record_loop(loop: dict[str, Any], namespace: dict[str, Any] | None = None) -
     save_or_measure(model, record)
 
 
-def new_record(model, method: str) -> dict[str, Any]:
-    record: dict[str, Any] = {"index": len(state.current.records), "method": method, "history": {}, "epochs": 0,
-                              "cell": state.cell_number(), "name": describe.name_of(model)}
+def new_record(model, method: Method) -> ModelRecord:
+    """A model's record in the facts document (facts.ModelRecord), kept by the model's id."""
+    record: ModelRecord = {"index": len(state.current.records), "method": method, "history": {}, "epochs": 0,
+                           "cell": state.cell_number(), "name": describe.name_of(model)}
     state.current.records.append(record)
     state.current.by_model[id(model)] = record
     state.current.objects[id(model)] = model

@@ -42,16 +42,16 @@ def check_session(lab: str, *, shell: Any = None, lang: Lang | None = None, note
     lang = lang or default_lang(nb)
     if not live.traced:
         return _rejected(nb, msg("TensorFlow could not be imported in this session"), started, lang)
-    state.current.config["predict_functions"] = list(assignment.predict_functions)
+    state.current.set_predict_functions(assignment.predict_functions)
     # models trained before the tracing began are still in the variables (only the latest of each)
     adopted = session.adopt_live_models(namespace) if loaded_late or live.ran_before else 0
     facts = _facts_now(namespace, nb)
     run = Run(entry=Entry(Path(nb.name if nb else "session"), "notebook", nb.name if nb else "session"),
               cells=_cell_results(live.outcomes, nb), models=facts.models, markdown=nb.markdown if nb else (),
               output_dir=live.out_dir, saves=facts.saves, loads=facts.loads)
-    loads = len(state.current.loads)
+    loads = state.current.loads_mark()
     run = measure_here(run, live.data_path or _fetch_data(live))
-    del state.current.loads[loads:]  # the measuring's own load_model is not the student's
+    state.current.forget_loads_since(loads)  # the measuring's own load_model is not the student's
     answer_files = {Path(answers).name: Path(answers).read_text(encoding="utf-8", errors="replace")[:100_000]} \
         if answers else {}
     checks = score(Evidence(run, quiz.extract_answers(run.markdown, answer_files)), assignment)
@@ -81,12 +81,10 @@ def check_session(lab: str, *, shell: Any = None, lang: Lang | None = None, note
 def _facts_now(namespace: dict[str, Any], nb: sources.LiveNotebook | None):
     """The facts with the session's custom loops and prediction functions recorded as of now;
     those records are taken back afterwards, so a second check does not count them twice."""
-    before = list(state.current.records)
+    before = state.current.snapshot()
     runtime.finalize(namespace)
     facts = read_facts(session.current.out_dir, _cell_of_position(state.current.cell_sources, nb))
-    kept = {id(r) for r in state.current.by_model.values()}
-    state.current.records[:] = before + [r for r in state.current.records[len(before):] if id(r) in kept]
-    state.current.write()
+    state.current.keep_traced_since(before)
     return facts
 
 
@@ -129,7 +127,7 @@ def _fetch_data(live: session.Session) -> Path:
 
     path, _ = fetch_mnist()
     live.data_path = path
-    state.current.data_path = str(path)
+    state.current.use_data(path)
     return path
 
 

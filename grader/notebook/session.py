@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.inside import describe, runtime, state, tracing
+from grader.inside import describe, runtime, state
 
 
 @dataclass
@@ -105,25 +105,13 @@ def adopt_live_models(namespace: dict[str, Any]) -> int:
     arrays = describe.input_arrays(namespace)
     adopted = 0
     for name, model in live_models(namespace, keras.Model):
-        if id(model) in state.current.by_model or id(model) in state.current.loaded \
-                or not getattr(model, "built", False):
+        if state.current.knows(model) or not getattr(model, "built", False):
             continue  # seen training, or read back by load_model: not a model trained unseen
         history = getattr(getattr(model, "history", None), "history", None)
         if not isinstance(history, dict) or not history:
             continue  # never fit in this session (read back from a file, or only built)
-        record = tracing.new_record(model, "fit")
-        record["name"], record["cell"], record["adopted"] = name, None, True
-        try:
-            for key, values in history.items():
-                record["history"][str(key)] = describe.floats(values)
-            record["epochs"] = len(next(iter(history.values()), []))
-        except (TypeError, ValueError):
-            record["history"] = {}
-        describe.describe(model, record, describe.sample_for(model, arrays))
-        state.guard(tracing.save_or_measure, model, record)
+        runtime.adopt(model, name, describe.sample_for(model, arrays))
         adopted += 1
-    if adopted:
-        state.current.write()
     return adopted
 
 
