@@ -158,6 +158,11 @@ def test_the_report_speaks_the_notebooks_language(monkeypatch):
     assert default_lang(korean) == "ko" and default_lang(english_nb) == "en" and default_lang(None) == "en"
     monkeypatch.setenv("LANG", "ko_KR.UTF-8")
     assert default_lang(english_nb) == "ko"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # the first set variable decides, as for `grader check`
+    assert default_lang(english_nb) == "en"
+    from grader.feedback.hints import default_lang as grader_check_lang
+
+    assert grader_check_lang() == "en"
 
 
 def test_a_wrong_magic_line_gets_its_usage_and_no_traceback(capsys):

@@ -7,7 +7,6 @@ grader's own test set, from the files the tracer saved when their training ended
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from grader._version import __version__
 from grader.execution.measure import measure_here
 from grader.execution.trace import read_facts
+from grader.feedback.hints import default_lang as system_lang
 from grader.feedback.hints import hint_for
 from grader.grading import quiz
 from grader.grading.assignment import find
@@ -132,16 +132,14 @@ def _fetch_data(live: session.Session) -> Path:
 
 
 def default_lang(nb: sources.LiveNotebook | None) -> Lang:
-    """Korean when the notebook is written in Korean, or the system speaks it; else English."""
+    """Korean when the notebook is written in Korean; else the system's language, by the same rule
+    as `grader check` (`feedback.hints.default_lang`: the first set of LC_ALL, LC_MESSAGES, LANG)."""
     if nb is not None:
         text = "".join(c.source for c in nb.cells)
         hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text)
         if hangul >= 20:
             return "ko"
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        if os.environ.get(name, "").lower().startswith("ko"):
-            return "ko"
-    return "en"
+    return system_lang()
 
 
 def _rejected(nb, why: Phrase, started: float, lang: Lang) -> Report:
