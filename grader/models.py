@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, get_args
 
 from grader.message import Phrase
 
@@ -23,8 +23,15 @@ EntryKind = Literal["notebook", "script"]
 ReportStatus = Literal["graded", "rejected"]
 TrainMethod = Literal["fit", "custom_loop"]
 MeasuredBy = Literal["grader", "student-process", "none"]
-Lang = Literal["ko", "en"]
-LANGS: tuple[Lang, ...] = ("en", "ko")  # the report languages: English ids, the Korean catalogue
+# The report languages, the one table of them: English (the message ids themselves) and Korean (the
+# catalogue, feedback/catalogue.py). Every `--lang`, `title_<lang>` and catalogue is held to LANGS.
+Lang = Literal["en", "ko"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+# The wall-time limits a run gets unless its assignment's [limits] says otherwise (`Limits`, the
+# assignment schema and `RunConfig` all take them from here)
+CELL_TIMEOUT_S = 900.0  # one notebook cell (a module is one cell)
+RUN_TIMEOUT_S = 3600.0  # the whole run
 
 
 @dataclass(frozen=True)
@@ -181,8 +188,8 @@ class ResourceLimits:
 
 @dataclass(frozen=True)
 class Limits:
-    cell_timeout_s: float = 900.0
-    run_timeout_s: float = 3600.0
+    cell_timeout_s: float = CELL_TIMEOUT_S
+    run_timeout_s: float = RUN_TIMEOUT_S
     resources: ResourceLimits = ResourceLimits()
 
 
@@ -306,6 +313,17 @@ class Report:
     comparisons: tuple[Comparison, ...] = ()  # trained models beside the reference models
     error: str | None = None  # for a rejected report: the error's code (errors.GraderError.code)
     entry: str | None = None  # the file graded, as named inside the submission (decoded zip names)
+
+    @classmethod
+    def from_rejection(cls, submission: str, why: Phrase, *, duration_s: float = 0.0, lang: Lang = "en",
+                       sha256: str | None = None, error: str = "rejected") -> "Report":
+        """The report of a submission that could not be graded, whoever refused it (`grader check`,
+        `grader grade`, the self-check); `error` is the stable code of why (errors.GraderError.code)."""
+        from grader._version import __version__
+
+        return cls(grader_version=__version__, submission=submission, sha256=sha256, assignment=None,
+                   status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration_s, 2),
+                   lang=lang, error=error)
 
     @property
     def passed(self) -> bool:

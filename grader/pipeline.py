@@ -121,10 +121,8 @@ def available_cpus() -> int:
 
 def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str | None = None,
              error: str = "rejected") -> Report:
-    """The report of a submission that could not be graded; `error` is the stable code of why."""
-    return Report(grader_version=__version__, submission=str(source), sha256=sha256, assignment=None,
-                  status="rejected", score=0.0, max_score=0.0, messages=(why,), duration_s=round(duration, 2),
-                  lang=lang, error=error)
+    """The report of a submission that could not be graded (`Report.from_rejection`)."""
+    return Report.from_rejection(str(source), why, duration_s=duration, lang=lang, sha256=sha256, error=error)
 
 
 def with_student_paths(run: Run, root: Path) -> Run:

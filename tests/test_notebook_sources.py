@@ -5,6 +5,7 @@ the session was run, and how live models are found. No kernel, no TensorFlow."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import sys
 import types
 
@@ -178,6 +179,11 @@ def test_a_wrong_magic_line_gets_its_usage_and_no_traceback(capsys):
     grader_magic("check no-such-lab --json")
     doc = json.loads(capsys.readouterr().out)
     assert doc["status"] == "rejected" and doc["error"] == "no_assignment"
+    # one rejection for every path: the same document as `grader check --json` refusing a submission
+    from grader.feedback.report import to_dict
+    from grader.pipeline import rejected
+
+    assert set(doc) == set(to_dict(rejected(Path("submit.zip"), "nothing to run", 0.0, "en", error="no_entry_point")))
 
 
 def a_report(lang="en"):

@@ -51,12 +51,10 @@ def grader_magic(line: str, shell=None) -> None:
 
 
 def _fail(text: str, code: str, as_json: bool) -> None:
+    """A refused self-check: with --json the same rejected document as `grader check --json`."""
     if as_json:
-        import json
+        from grader.models import Report
 
-        from grader._version import __version__
-
-        sys.stdout.write(json.dumps({"grader_version": __version__, "status": "rejected", "error": code,
-                                     "messages": [text]}, ensure_ascii=False) + "\n")
+        show(Report.from_rejection("session", text, error=code), as_json=True)
     else:
         sys.stderr.write(f"grader: {text}\n")

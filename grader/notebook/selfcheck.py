@@ -143,6 +143,5 @@ def default_lang(nb: sources.LiveNotebook | None) -> Lang:
 
 
 def _rejected(nb, why: Phrase, started: float, lang: Lang) -> Report:
-    return Report(grader_version=__version__, submission=nb.name if nb else "session", sha256=None, assignment=None,
-                  status="rejected", score=0.0, max_score=0.0, messages=(why,),
-                  duration_s=round(time.monotonic() - started, 2), lang=lang, error="execution")
+    return Report.from_rejection(nb.name if nb else "session", why, duration_s=time.monotonic() - started, lang=lang,
+                                 error="execution")
