@@ -14,11 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from grader import __version__
 from grader.grading import quiz
 from grader.grading.assignment import load_all
-from grader.grading.checks import Evidence
-from grader.grading.compare import compare_models
+from grader.grading.graded import graded_report
 from grader.data import find_mnist
 from grader.errors import SubmissionRejected
 from grader.execution.execute import Executor, RunConfig, execute
@@ -28,7 +26,6 @@ from grader.intake.locate import locate
 from grader.execution.measure import measure, start_worker
 from grader.models import Assignment, Lang, Report, Run
 from grader.execution.sandbox import SandboxMode, choose
-from grader.grading.score import score
 from grader.intake.unpack import unpack
 
 
@@ -70,15 +67,10 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         except SubmissionRejected as exc:
             return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, error=exc.code)
         assignment = located.assignment
-        limits = assignment.limits
-        config = RunConfig(
-            data_path=data_path, out_dir=workdir / "out", scratch=submission.root,
-            sandbox=sandbox, limits=limits.resources,
-            cell_timeout_s=options.timeout_s or limits.cell_timeout_s,
-            run_timeout_s=options.timeout_s * 4 if options.timeout_s else limits.run_timeout_s,
-            seed=options.seed, threads=options.threads or available_cpus(), quick=QUICK_CAPS if options.quick else None,
-            predict_functions=assignment.predict_functions,
-            accelerate=assignment.accelerate and not options.faithful)
+        config = RunConfig.from_assignment(
+            assignment, data_path=data_path, out_dir=workdir / "out", scratch=submission.root, sandbox=sandbox,
+            timeout_s=options.timeout_s, seed=options.seed, threads=options.threads,
+            quick=QUICK_CAPS if options.quick else None, faithful=options.faithful)
         # the clean measuring process imports TensorFlow while the student's code runs
         worker = start_worker(config.out_dir, data_path) if getattr(executor, "needs_dataset", True) else None
         try:
@@ -97,26 +89,13 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
                 msg("the submission contains saved weights ({files}); only models trained during the run "
                     "are graded", files=", ".join(weights[:3])),))
         answers = quiz.extract_answers(run.markdown, answer_files(submission.root, submission.files))
-        checks = score(Evidence(run, answers, quick=options.quick), assignment)
-        return Report(
-            grader_version=__version__, submission=str(source), sha256=submission.sha256,
-            assignment=assignment.id, status="graded", entry=located.entry.relpath,
-            score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score,
-            checks=checks, runs=run.models, cells=run.cells,
+        return graded_report(
+            run, assignment, answers, submission=str(source), sha256=submission.sha256, entry=located.entry.relpath,
             messages=((sandbox.note,) if sandbox.note else ()) + submission.messages + located.messages + run.messages,
-            duration_s=round(time.monotonic() - started, 2), lang=options.lang, quick=options.quick,
-            comparisons=compare_models(run.models, assignment))
+            started=started, lang=options.lang, quick=options.quick)
     finally:
         if options.keep_dir is None:
             shutil.rmtree(workdir, ignore_errors=True)
-
-
-def available_cpus() -> int:
-    """CPUs this process may run on (its affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def rejected(source: Path, why: Phrase, duration: float, lang: Lang, sha256: str | None = None,

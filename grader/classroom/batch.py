@@ -105,7 +105,7 @@ def grade_one(filename: str, content: bytes, assignment_id: str, assignment_dir:
 
 def default_jobs() -> int:
     """What fits: one job per CPU, at most one per 3 GB of memory (TensorFlow's working set)."""
-    from grader.pipeline import available_cpus
+    from grader.execution.config import available_cpus
 
     try:
         memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -126,7 +126,7 @@ def run(candidates: Iterable[Candidate], assignment: Assignment, options: dict[s
             todo.append(candidate)
     if not todo:
         return
-    from grader.pipeline import available_cpus
+    from grader.execution.config import available_cpus
 
     # each student process gets its share of the threads, so parallel jobs do not fight
     options = {**options, "threads": options.get("threads") or max(1, available_cpus() // max(1, jobs))}

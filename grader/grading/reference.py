@@ -65,12 +65,9 @@ def run_reference(assignment: Assignment, data_dir: Path | None = None, timeout_
     try:
         submission = unpack(reference_solution(assignment), work / "submission")
         entry, _ = pick_entry(submission, assignment)
-        config = RunConfig(data_path=data_path, out_dir=work / "out", scratch=submission.root,
-                           sandbox=choose("auto"), limits=assignment.limits.resources,
-                           cell_timeout_s=timeout_s or assignment.limits.cell_timeout_s,
-                           run_timeout_s=timeout_s or assignment.limits.run_timeout_s,
-                           predict_functions=assignment.predict_functions,
-                           accelerate=accelerate and assignment.accelerate)
+        config = RunConfig.from_assignment(assignment, data_path=data_path, out_dir=work / "out",
+                                           scratch=submission.root, sandbox=choose("auto"), timeout_s=timeout_s,
+                                           faithful=not accelerate)
         worker = start_worker(config.out_dir, data_path)  # its TensorFlow import overlaps the reference's run
         try:
             run = execute(entry, config)

@@ -11,16 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader._version import __version__
 from grader.execution.measure import measure_here
 from grader.execution.trace import read_facts
 from grader.feedback.hints import default_lang as system_lang
 from grader.feedback.hints import hint_for
 from grader.grading import quiz
 from grader.grading.assignment import find
-from grader.grading.checks import Evidence
-from grader.grading.compare import compare_models
-from grader.grading.score import score
+from grader.grading.graded import graded_report
 from grader.inside import runtime, state
 from grader.message import Phrase, msg
 from grader.models import CellResult, Entry, Lang, Report, Run
@@ -54,7 +51,6 @@ def check_session(lab: str, *, shell: Any = None, lang: Lang | None = None, note
     state.current.forget_loads_since(loads)  # the measuring's own load_model is not the student's
     answer_files = {Path(answers).name: Path(answers).read_text(encoding="utf-8", errors="replace")[:100_000]} \
         if answers else {}
-    checks = score(Evidence(run, quiz.extract_answers(run.markdown, answer_files)), assignment)
     messages: list[Phrase] = [SELF_CHECK]
     if loaded_late or live.ran_before:
         messages.append(msg("grader was loaded after {n} cell(s) had run: the models still held by variables were "
@@ -70,12 +66,9 @@ def check_session(lab: str, *, shell: Any = None, lang: Lang | None = None, note
     if nb is not None and live.shell is not None:  # last: they end with "Restart and run all"
         messages.extend(sources.session_warnings(nb, _raw_history(live.shell), namespace,
                                                  getattr(live.shell, "transform_cell", lambda s: s)))
-    return Report(grader_version=__version__, submission=nb.name if nb else "session", sha256=None,
-                  assignment=assignment.id, status="graded", entry=nb.name if nb else None,
-                  score=round(sum(c.score for c in checks), 2), max_score=assignment.max_score, checks=checks,
-                  runs=run.models, cells=run.cells, messages=tuple(messages),
-                  duration_s=round(time.monotonic() - started, 2), lang=lang,
-                  comparisons=compare_models(run.models, assignment))
+    return graded_report(run, assignment, quiz.extract_answers(run.markdown, answer_files),
+                         submission=nb.name if nb else "session", sha256=None, entry=nb.name if nb else None,
+                         messages=messages, started=started, lang=lang)
 
 
 def _facts_now(namespace: dict[str, Any], nb: sources.LiveNotebook | None):
