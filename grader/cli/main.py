@@ -17,6 +17,7 @@ from grader._version import DISTRIBUTION, __version__
 from grader.cli import grade as cli_batch
 from grader.errors import AssignmentNotFound, GraderError, UsageError
 from grader.feedback.hints import default_lang
+from grader.models import LANGS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Grade TensorFlow/Keras course submissions by running them and measuring what they trained.")
@@ -54,9 +55,7 @@ def _emit_json(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-class LangChoice(str, Enum):
-    ko = "ko"
-    en = "en"
+LangChoice = Enum("LangChoice", [(lang, lang) for lang in LANGS], type=str)  # --lang: the report languages
 
 
 class SandboxChoice(str, Enum):
@@ -98,7 +97,7 @@ def check(
     from grader.feedback.report import render, to_dict, to_json
 
     if not path.exists():
-        _fail(UsageError(f"{path}: no such file or folder"), path if json_out else None)
+        _fail(UsageError(f"{path}: no such file or folder"), path if json_out else None, _lang(lang))
     try:
         chosen = assignments.find(assignment, assignments_dir) if assignment else None
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,

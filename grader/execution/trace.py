@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from grader.inside.facts import FACTS_FILE, FACTS_VERSION, FactsDocument, ModelRecord
+from grader.inside.facts import FACTS_FILE, FACTS_VERSION, MAX_FACTS_BYTES, FactsDocument, ModelRecord
 from grader.execution.colab import COLAB_PAIR
 from grader.models import CellResult, Layer, TracedModel
 from grader.message import Message, Phrase, msg
-
-MAX_FACTS_BYTES = 20 * 2**20
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from grader.message import Authored, Message, Phrase, from_json, to_json
 from grader.models import LANGS  # noqa: F401 - the languages `render` knows, re-exported
 
 KO: dict[str, str] = {**MESSAGES, **HINTS, **ADVICE}
+# each report language's sentences by English id; English is the ids themselves (models.LANGS)
+CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "ko": KO}
 
 
 def render(phrase: Phrase | None, lang: str) -> str:
@@ -24,7 +26,7 @@ def render(phrase: Phrase | None, lang: str) -> str:
     if phrase is None:
         return ""
     if isinstance(phrase, Message):
-        template = KO.get(phrase.id, phrase.id) if lang == "ko" else phrase.id
+        template = CATALOGUES.get(lang, {}).get(phrase.id, phrase.id)
         values = {k: render(v, lang) if isinstance(v, (Message, Authored)) else v for k, v in phrase.values.items()}
         try:
             return template.format(**values)

@@ -12,6 +12,11 @@ from typing import Any, Literal, NotRequired, TypedDict
 
 FACTS_VERSION = 2  # 2: `adopted` models (the self-check found them alive, not training)
 FACTS_FILE = "facts.json"
+# The largest facts file a reader accepts: `execution/trace.py` after the run and `measure_worker.py`
+# while it runs (a larger file is refused, never read in part). The writer keeps only the last 50
+# notes and 100 saves and loads, but every model's whole per-epoch history: a 25 s run of an XOR fit
+# asked for 3,000,000 epochs wrote 5.0 MB (181,085 epochs of loss and accuracy, ~28 bytes an epoch).
+MAX_FACTS_BYTES = 20 * 2**20
 
 Method = Literal["fit", "custom_loop"]
 CellStatus = Literal["ok", "error", "timeout"]
