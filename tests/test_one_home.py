@@ -171,8 +171,6 @@ def test_the_measuring_process_refuses_a_facts_file_over_the_cap(tmp_path):
     assert saved_models(str(tmp_path)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="grader/inside/measure_worker.py to read up to facts.MAX_FACTS_BYTES "
-                                       "instead of its own 8 MB: then drop this mark")
 def test_the_measuring_process_reads_what_the_reader_reads(tmp_path):
     from grader.inside.facts import MAX_FACTS_BYTES
     from grader.inside.measure_worker import saved_models

@@ -20,7 +20,7 @@ import re
 import select
 import sys
 
-from .facts import FACTS_FILE
+from .facts import FACTS_FILE, MAX_FACTS_BYTES
 
 _ARTIFACT = re.compile(r"model\d+\.keras")
 _POLL_S = 0.25
@@ -83,13 +83,25 @@ class Measurer:
             return {"accuracy": None, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}
 
 
+_parsed: dict = {}  # the last facts file saved_models parsed: {"seen": (path, inode, size, mtime), "records"}
+
+
 def saved_models(out_dir: str) -> list[tuple[str, str, dict]]:
     """(path, dataset, transform) of each model the facts name and whose file is there; read
     defensively (the student's process wrote these files)."""
+    path = os.path.join(out_dir, FACTS_FILE)
     try:
-        with open(os.path.join(out_dir, FACTS_FILE), encoding="utf-8") as f:
-            facts = json.loads(f.read(8 * 2**20))
-        records = facts.get("models") if isinstance(facts, dict) else None
+        stat = os.stat(path)
+        if stat.st_size > MAX_FACTS_BYTES:  # the reader's cap: such a file is ignored there too
+            return []
+        seen = (path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        if _parsed.get("seen") == seen:  # polled every 0.25 s: a long history is parsed once per change
+            records = _parsed["records"]
+        else:
+            with open(path, encoding="utf-8") as f:
+                facts = json.loads(f.read())
+            records = facts.get("models") if isinstance(facts, dict) else None
+            _parsed.update(seen=seen, records=records)
     except (OSError, ValueError):
         return []
     found = []

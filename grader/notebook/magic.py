@@ -8,10 +8,11 @@ import shlex
 import sys
 
 from grader.errors import GraderError
+from grader.models import LANGS
 from grader.notebook.selfcheck import check_session
 from grader.notebook.show import show
 
-USAGE = "%grader check LAB [--json] [--lang ko|en] [--notebook PATH] [--answers FILE]"
+USAGE = f"%grader check LAB [--json] [--lang {'|'.join(LANGS)}] [--notebook PATH] [--answers FILE]"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,7 +25,7 @@ def _parser() -> _Parser:
     parser.add_argument("command", choices=["check"])
     parser.add_argument("lab")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--lang", choices=["ko", "en"])
+    parser.add_argument("--lang", choices=LANGS)
     parser.add_argument("--notebook")
     parser.add_argument("--answers")
     return parser
