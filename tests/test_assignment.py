@@ -17,8 +17,8 @@ def test_shipped_assignments_load_with_their_keys_and_reference_figures():
     assert set(lab10.quiz["questions"]) == {"1", "2", "3", "4"}
     for lab in labs.values():
         for spec in lab.checks:
-            if isinstance(spec.params.get("min_accuracy"), str):
-                assert spec.params["min_accuracy"] in lab.reference, f"run `grader reference {lab.id}`"
+            if isinstance(getattr(spec.rules, "min_accuracy", None), str):
+                assert spec.rules.min_accuracy in lab.reference, f"run `grader reference {lab.id}`"
 
 
 def test_unknown_name_lists_the_available_ones():
@@ -81,17 +81,15 @@ def test_the_rule_names_live_in_the_schema_and_the_readme_lists_them():
         assert f"`{name}`" in readme, f"README does not list rule {name}"
 
 
-def test_every_built_in_kind_has_a_schema():
+def test_every_built_in_kind_has_its_schema_model():
     from grader.grading.checks import REGISTRY
 
-    builtin = {kind for kind, fn in REGISTRY.items() if fn.__module__ == "grader.grading.checks"}
-    assert builtin == set(BUILTIN_CHECKS)
+    assert {kind: registered.rules for kind, registered in REGISTRY.items()} == BUILTIN_CHECKS
+    assert all(registered.fn.__module__ == "grader.grading.checks" for registered in REGISTRY.values())
 
 
 def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
     from pathlib import Path
-
-    from dataclasses import replace
 
     from grader.grading.checks import Evidence
     from grader.models import Entry, Run
@@ -99,7 +97,8 @@ def test_every_shipped_check_has_a_korean_title_and_reports_use_it():
 
     for assignment in load_all():
         for spec in assignment.checks:
-            assert spec.title_for("ko") != spec.title and "title_ko" not in spec.params, (assignment.id, spec.id)
+            assert spec.title_for("ko") != spec.title, (assignment.id, spec.id)
+            assert spec.title_for("ko") == spec.rules.title_ko
             assert spec.title_for("en") == spec.title
     lab = find("lab10-mnist")
     nothing = Evidence(Run(entry=Entry(Path("x.ipynb"), "notebook", "x.ipynb"), cells=(), models=()), {})

@@ -9,8 +9,10 @@ from conftest import dense, traced
 from grader.feedback.i18n import render
 from grader.grading.compare import (Comparison, alignment_cost, compare_models, comparison_dict, diff_blocks, layer_numbers, mark_free,
                             reference_runs, summarize)
-from grader.models import Assignment, CheckSpec, Layer, Limits
+from grader.grading.kinds import spec_of
 from grader.grading.rules import blocks_of
+from grader.grading.schema import ArchitectureRules, RunCheck, SaveLoadCheck
+from grader.models import Assignment, Layer, Limits
 
 
 def layer_dicts(layers):
@@ -21,12 +23,11 @@ PLAIN = [Layer("Flatten"), dense(256, init="HeNormal"), dense(256, init="HeNorma
 DROPOUT = [Layer("Flatten"), dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
            Layer("Dropout", rate=0.3), dense(10, "softmax")]
 PARTS = (
-    CheckSpec("adam-he", "Adam with He", 2, "run", {"min_hidden": 2, "initializer": ["he"], "dropout": "none",
-                                                     "output_units": 10,
-                                                     "min_accuracy": "adam-he"}),
-    CheckSpec("he-dropout", "He with Dropout", 3, "run", {"min_hidden": 2, "dropout": "after_every_hidden",
-                                                          "min_accuracy": "he-dropout"}),
-    CheckSpec("save-load", "save and load", 1, "save_load", {}),
+    spec_of(RunCheck(id="adam-he", title="Adam with He", points=2, kind="run", min_hidden=2, initializer=["he"],
+                     dropout="none", output_units=10, min_accuracy="adam-he")),
+    spec_of(RunCheck(id="he-dropout", title="He with Dropout", points=3, kind="run", min_hidden=2,
+                     dropout="after_every_hidden", min_accuracy="he-dropout")),
+    spec_of(SaveLoadCheck(id="save-load", title="save and load", points=1, kind="save_load")),
 )
 RECORDED = {  # as `grader reference` writes reference.json
     "adam-he": {"accuracy": 0.9756, "epochs": 5, "layers": layer_dicts(PLAIN),
@@ -171,7 +172,7 @@ def test_a_damaged_history_or_epoch_count_keeps_the_layers():
 
 def test_a_difference_in_a_field_the_part_has_no_rule_for_is_marked_free():
     # the lecture's ReLU MLP (default Glorot) beside a reference that happens to use He
-    rules = {"hidden_units": [256, 256], "hidden_activation": "relu", "output_units": 10}
+    rules = ArchitectureRules(hidden_units=[256, 256], hidden_activation="relu", output_units=10)
     glorot = blocks_of([dense(256, init="GlorotUniform"), dense(256, init="GlorotUniform"), dense(10, "softmax")])
     he = blocks_of([dense(256, init="HeNormal"), dense(256, "sigmoid", init="HeNormal"),
                     dense(10, "sigmoid", init="HeNormal")])
@@ -181,8 +182,8 @@ def test_a_difference_in_a_field_the_part_has_no_rule_for_is_marked_free():
         (("activation", "initializer"), ("initializer",)),
         (("activation", "initializer"), ("activation", "initializer")),  # output_activation has no rule here
     ]
-    assert mark_free(diff_blocks(glorot, he), {**rules, "initializer": ["he"]})[0].free == ()
+    assert mark_free(diff_blocks(glorot, he), rules.model_copy(update={"initializer": ["he"]}))[0].free == ()
     only_free = Comparison(0, reference_runs(lab())[0], mark_free(diff_blocks(glorot, glorot[:1] + he[1:2] + glorot[2:]),
-                                                                  {"hidden_activation": "relu"}))
+                                                                  ArchitectureRules(hidden_activation="relu")))
     assert (only_free.differences, only_free.faults) == (1, 1)  # the activation has a rule here
-    assert Comparison(0, only_free.reference, mark_free(only_free.rows, {})).faults == 0
+    assert Comparison(0, only_free.reference, mark_free(only_free.rows, ArchitectureRules())).faults == 0

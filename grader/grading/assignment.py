@@ -1,5 +1,5 @@
 """Read declarative assignment folders: `assignment.toml`, optional `quiz.json`,
-`reference.json` and `checks.py` (extra check kinds, see `grader.checks.check`).
+`reference.json` and `checks.py` (the assignment's own check kinds, see `grader.grading.kinds`).
 
 Where assignments are found: `--assignments DIR`, `$GRADER_ASSIGNMENTS`, then the ones
 shipped with the grader (inside the installed package, or `assignments/` in a checkout).
@@ -10,15 +10,16 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 import tomllib
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from grader.grading.checks import REGISTRY
-from grader.grading.schema import BUILTIN_CHECKS, validate_assignment
+from grader.grading.kinds import CheckSpec, assignment_module, forget, kinds_of, spec_of
+from grader.grading.schema import Check, QuizCheck, validate_assignment
 from grader.errors import AssignmentError, AssignmentNotFound
-from grader.models import LANGS, Assignment, CheckSpec, Limits, ResourceLimits
+from grader.models import Assignment, Limits, ResourceLimits
 
 def shipped_dirs() -> list[Path]:
     package = Path(__file__).resolve().parents[1]
@@ -65,11 +66,10 @@ def load(folder: Path) -> Assignment:
         data = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise AssignmentError(f"{folder}/assignment.toml: {exc}") from None
-    if (folder / "checks.py").is_file():
-        _import_checks(folder / "checks.py")
+    custom = _import_checks(folder / "checks.py")
     quiz = _read_json(folder / "quiz.json")
     reference = _read_json(folder / "reference.json")
-    top, validated = validate_assignment(folder / "assignment.toml", data, set(REGISTRY) - set(BUILTIN_CHECKS))
+    top, validated = validate_assignment(folder / "assignment.toml", data, custom)
     checks = tuple(_check_spec(folder, check, quiz) for check in validated)
     ids = [c.id for c in checks]
     if len(set(ids)) != len(ids):
@@ -96,18 +96,13 @@ def load(folder: Path) -> Assignment:
 
 
 _RESOURCE_FIELDS = {f.name for f in fields(ResourceLimits)}
-_CHECK_FIELDS = {"id", "title", "points", "kind", "bonus"} | {f"title_{lang}" for lang in LANGS}
 
 
-def _check_spec(folder: Path, check, quiz: dict[str, Any]) -> CheckSpec:
-    params = check.model_dump(exclude_none=True, exclude=_CHECK_FIELDS)
-    titles = {lang: getattr(check, f"title_{lang}") for lang in LANGS
-              if lang != "en" and getattr(check, f"title_{lang}", None)}
-    if check.kind == "quiz" and str(params.get("question")) not in quiz.get("questions", {}):
+def _check_spec(folder: Path, check: Check, quiz: dict[str, Any]) -> CheckSpec:
+    if isinstance(check, QuizCheck) and str(check.question) not in quiz.get("questions", {}):
         raise AssignmentError(f"{folder}/assignment.toml: check {check.id!r} asks question "
-                              f"{params.get('question')!r}, which quiz.json has no key for")
-    return CheckSpec(id=check.id, title=check.title, points=float(check.points), kind=check.kind,
-                     params=params, titles=titles, bonus=check.bonus)
+                              f"{check.question!r}, which quiz.json has no key for")
+    return spec_of(check)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -122,12 +117,21 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
-def _import_checks(path: Path) -> None:
-    """Import an assignment's own check kinds (trusted code shipped by the instructor)."""
-    name = f"grader_assignment_checks_{abs(hash(str(path.resolve())))}"
+def _import_checks(path: Path) -> Mapping[str, type[Check]]:
+    """Import an assignment's own check kinds (trusted code shipped by the instructor), afresh on every
+    load, under the folder's own module name so they are this assignment's alone; their rules models."""
+    name = assignment_module(path.parent)
+    forget(name)  # the previous load's kinds: registering them again is not a duplicate, nor kept without a file
+    if not path.is_file():
+        return {}
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as `import` does: pydantic and dataclasses resolve annotations through it
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
-        raise AssignmentError(f"{path}: {type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # an AssignmentError is a kind registered twice, or a built-in one replaced
+        forget(name)
+        sys.modules.pop(name, None)
+        said = str(exc) if isinstance(exc, AssignmentError) else f"{type(exc).__name__}: {exc}"
+        raise AssignmentError(f"{path}: {said}") from None
+    return {kind: registered.rules for kind, registered in kinds_of(name).items()}

@@ -9,13 +9,13 @@ highlight what differs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
 
 from grader.message import Authored, Phrase, join, msg, to_json
 from grader.grading.rules import INITIALIZER_FAMILIES, architecture_criteria, blocks_of
-from grader.models import (Assignment, Block, BlockRow, Comparison, Layer, ReferenceRun, RowStatus, TracedModel,
-                           describe)
+from grader.grading.schema import ArchitectureRules, RunCheck
+from grader.models import Assignment, Block, BlockRow, Comparison, Layer, ReferenceRun, TracedModel, describe
 
 __all__ = ["BlockRow", "Comparison", "ReferenceRun", "compare_models", "comparison_dict", "summarize"]
 
@@ -34,10 +34,10 @@ def reference_runs(assignment: Assignment) -> tuple[ReferenceRun, ...]:
     layers were (or damaged by hand) is left out rather than compared wrongly."""
     found = []
     for spec in assignment.checks:
-        name = spec.params.get("min_accuracy")
-        if spec.kind != "run" or name is None or isinstance(name, bool):
+        rules = spec.rules
+        if not isinstance(rules, RunCheck) or rules.min_accuracy is None:
             continue
-        name = name if isinstance(name, str) else spec.id
+        name = rules.min_accuracy if isinstance(rules.min_accuracy, str) else spec.id
         facts = assignment.reference.get(name)
         layers = _layers(facts.get("layers")) if isinstance(facts, Mapping) else ()
         if not blocks_of(layers):
@@ -45,7 +45,7 @@ def reference_runs(assignment: Assignment) -> tuple[ReferenceRun, ...]:
         found.append(ReferenceRun(
             name=name, check_id=spec.id, check_title=spec.title, check_titles=dict(spec.titles), layers=layers,
             history=_history(facts.get("history")), accuracy=_float(facts.get("accuracy")),
-            epochs=int(_float(facts.get("epochs")) or 0), dataset=str(spec.params.get("dataset", assignment.dataset))))
+            epochs=int(_float(facts.get("epochs")) or 0), dataset=rules.dataset or assignment.dataset))
     return tuple(found)
 
 
@@ -66,7 +66,7 @@ def _history(recorded: Any) -> dict[str, tuple[float, ...]]:
 def compare_models(models: Sequence[TracedModel], assignment: Assignment) -> tuple[Comparison, ...]:
     """Each model with layers, beside the reference it resembles most (nothing when none was recorded)."""
     references = reference_runs(assignment)
-    params = {spec.id: spec.params for spec in assignment.checks}
+    rules = {spec.id: spec.rules for spec in assignment.checks}  # a reference's part is a `run` part
     comparisons = []
     for model in models:
         if not model.layers or not blocks_of(model.layers):
@@ -75,7 +75,7 @@ def compare_models(models: Sequence[TracedModel], assignment: Assignment) -> tup
         for ref in references:
             if model.dataset not in (ref.dataset, "unknown"):
                 continue  # the XOR net of a Lab 10 notebook has no MNIST reference to stand beside
-            criteria = architecture_criteria(model, params[ref.check_id])
+            criteria = architecture_criteria(model, rules[ref.check_id])
             met = sum(c.ok for c in criteria)
             rows = diff_blocks(blocks_of(model.layers), blocks_of(ref.layers))
             differing = alignment_cost(rows)
@@ -83,7 +83,7 @@ def compare_models(models: Sequence[TracedModel], assignment: Assignment) -> tup
             ranked.append((met / len(criteria) if criteria else 0.0, met, -differing, -len(ranked), ref, rows))
         if ranked:
             *_, ref, rows = max(ranked, key=lambda item: item[:4])  # ties go to the earlier part
-            comparisons.append(Comparison(model.index, ref, mark_free(rows, params[ref.check_id])))
+            comparisons.append(Comparison(model.index, ref, mark_free(rows, rules[ref.check_id])))
     return tuple(comparisons)
 
 
@@ -120,12 +120,12 @@ def diff_blocks(yours: Sequence[Block], reference: Sequence[Block]) -> tuple[Blo
     return tuple(rows)
 
 
-def mark_free(rows: Sequence[BlockRow], rules: Mapping[str, Any]) -> tuple[BlockRow, ...]:
+def mark_free(rows: Sequence[BlockRow], rules: ArchitectureRules) -> tuple[BlockRow, ...]:
     """The rows with each differing field the part's rules leave open marked free (the last row is the output)."""
     marked = []
     for k, row in enumerate(rows):
         table = _OUTPUT_RULES if _is_output(rows, k) else _HIDDEN_RULES
-        free = tuple(f for f in row.differs if not any(key in rules for key in table.get(f, ())))
+        free = tuple(f for f in row.differs if not any(getattr(rules, key) is not None for key in table.get(f, ())))
         marked.append(replace(row, free=free))
     return tuple(marked)
 

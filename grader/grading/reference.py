@@ -23,6 +23,7 @@ from grader.intake.locate import pick_entry
 from grader.execution.measure import measure, start_worker
 from grader.models import Assignment, Run
 from grader.grading.rules import architecture_criteria
+from grader.grading.schema import RunCheck
 from grader.execution.sandbox import choose
 from grader.intake.unpack import unpack
 
@@ -83,17 +84,16 @@ def figures(run: Run, assignment: Assignment) -> tuple[Figure, ...]:
     """The reference figure behind each named threshold, from the models that fit the check."""
     found = []
     for spec in assignment.checks:
-        name = spec.params.get("min_accuracy")
-        if spec.kind != "run" or not isinstance(name, (str, int, float)):
+        rules = spec.rules
+        if not isinstance(rules, RunCheck) or rules.min_accuracy is None:
             continue
-        name = name if isinstance(name, str) else spec.id
+        name = rules.min_accuracy if isinstance(rules.min_accuracy, str) else spec.id
         fitting = [m for m in run.models
-                   if m.test_accuracy is not None and all(c.ok for c in architecture_criteria(m, spec.params))]
+                   if m.test_accuracy is not None and all(c.ok for c in architecture_criteria(m, rules))]
         best = max(fitting, key=lambda m: m.test_accuracy, default=None)
-        published = spec.params.get("published")
         found.append(Figure(name, best.test_accuracy if best else None,
                             f"#{best.index + 1} {best.architecture()}" if best else "none", best.epochs if best else 0,
-                            float(published) if isinstance(published, (int, float)) else None,
+                            rules.published,
                             tuple(_layer_dict(layer) for layer in best.layers) if best else (),
                             dict(best.history) if best else {}))
     return tuple(found)

@@ -4,13 +4,19 @@ An author's typo must not silently drop a rule (`hidden_activaton = "relu"` woul
 pass any activation). `validate_assignment` turns pydantic's errors into one `AssignmentError`
 naming the file, the check and the key, with the nearest valid name. The architecture rule
 names live here, in `ArchitectureRules`, and nowhere else (`RULE_NAMES`; the README lists them).
+
+The validated models are not a step on the way to a dict: each check function receives its entry's
+model, frozen, as `spec.rules` (`kinds.py`). So every default of a check's parameters is the field's
+default here, and nowhere else; `None` is kept only where absence means something (no rule, no threshold,
+"the assignment's dataset").
 """
 
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Literal, Union
+from types import MappingProxyType
+from typing import Any, Literal, Mapping, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -45,74 +51,85 @@ class ArchitectureRules(_Strict):
 RULE_NAMES: tuple[str, ...] = tuple(ArchitectureRules.model_fields)
 
 
-class _Check(_Strict):
+DefiningTrait = Literal["depth", "dropout", "initializer", "batchnorm"]  # rules.DEFINING_TRAITS
+
+
+class Check(_Strict):
+    """What every `[[checks]]` entry has; each kind's model adds its parameters (and narrows `kind`).
+
+    An assignment's `checks.py` subclasses it for a kind of its own (`@check("my-kind", rules=MyRules)`):
+    unknown keys are then refused as they are for the built-in kinds.
+    """
+
     id: str
     title: str
     title_ko: str | None = None  # one `title_<lang>` per report language besides English
     points: float = Field(ge=0)
     bonus: bool = False  # beyond what the course's own notebook does: earns extra points, never costs any
+    kind: str
 
 
-class RunCheck(_Check, ArchitectureRules):
+class RunCheck(Check, ArchitectureRules):
     """A trained model with this architecture and, optionally, this measured accuracy."""
 
     kind: Literal["run"]
     dataset: Literal["mnist", "xor"] | None = None
-    min_accuracy: float | str | None = None  # a number, or the name of a recorded reference figure
-    tolerance: float | None = Field(None, ge=0)  # below the reference figure that still passes
-    accuracy_weight: float | None = Field(None, ge=0, le=1)
+    min_accuracy: float | str | None = None  # a number, or the name of a recorded reference figure; None: none
+    tolerance: float = Field(0.01, ge=0)  # below a named reference figure that still passes (unused with a number)
+    accuracy_weight: float = Field(0.5, ge=0, le=1)  # the accuracy criterion's share of the part, if it has one
     published: float | None = None  # the course's published figure, for the README table
     # the traits a model must share with the part to count toward it at all (rules.DEFINING_TRAITS);
-    # default: all of them the part has rules for; [] lets the closest model earn partial credit
-    defining: list[Literal["depth", "dropout", "initializer", "batchnorm"]] | None = None
+    # None: all of them the part has rules for; [] lets the closest model earn partial credit
+    defining: list[DefiningTrait] | None = None
 
 
-class CompareCheck(_Check):
+class CompareCheck(Check):
     """Two models of the same submission compared: b must do better than a."""
 
     kind: Literal["compare"]
     a: ArchitectureRules
     b: ArchitectureRules
-    a_label: str | None = None
-    b_label: str | None = None
-    dataset: Literal["mnist", "xor"] | None = None
-    same_shape: bool | None = None
-    expect: Literal["b_better_accuracy", "b_lower_loss"] | None = None
-    margin: float | None = None  # negative: b may be that much worse and still pass
+    a_label: str = "a"  # how the messages name each side
+    b_label: str = "b"
+    dataset: Literal["mnist", "xor"] | None = None  # None: the assignment's
+    same_shape: bool = False  # the two must have the same hidden layer widths
+    # b's measured accuracy above a's by more than `margin`, or b's last training loss below a's by more
+    expect: Literal["b_better_accuracy", "b_lower_loss"] = "b_better_accuracy"
+    margin: float = 0.0  # negative: b may be that much worse and still pass
 
 
-class FunctionCheck(_Check):
+class FunctionCheck(Check):
     """Raw tf.Variable code: a prediction function of the student's, called on the XOR table."""
 
     kind: Literal["function"]
-    functions: list[str]
-    min_accuracy: float | None = Field(None, ge=0, le=1)
+    functions: list[str]  # the names the runtime calls after the run (Assignment.predict_functions)
+    min_accuracy: float = Field(1.0, ge=0, le=1)  # on the 4 rows of the truth table
 
 
-class QuizCheck(_Check):
+class QuizCheck(Check):
     kind: Literal["quiz"]
-    question: str | int
+    question: str | int  # a key of quiz.json's "questions"
 
 
-class SaveLoadCheck(_Check):
+class SaveLoadCheck(Check):
     kind: Literal["save_load"]
 
 
-class NoErrorsCheck(_Check):
+class NoErrorsCheck(Check):
     kind: Literal["no_errors"]
 
 
-BUILTIN_CHECKS: dict[str, type[_Check]] = {
+BUILTIN_CHECKS: dict[str, type[Check]] = {
     "run": RunCheck, "compare": CompareCheck, "function": FunctionCheck, "quiz": QuizCheck,
     "save_load": SaveLoadCheck, "no_errors": NoErrorsCheck,
 }
 
 
-class CustomCheck(_Check):
-    """A kind an assignment's own `checks.py` registers: its parameters are its own business."""
+class CustomCheck(Check):
+    """The rules of a custom kind that declares no model of its own: any extra key is kept, unchecked,
+    as an attribute (`spec.rules.cutoff`; all of them in `spec.rules.model_extra`)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
-    kind: str
 
 
 class Limits(_Strict):
@@ -155,16 +172,18 @@ class AssignmentFile(_Strict):
     checks: list[dict[str, Any]] = []
 
 
-def validate_assignment(path: Path, data: dict[str, Any], custom_kinds: set[str]) -> tuple[AssignmentFile, list[_Check]]:
-    """The file and its checks, validated; AssignmentError naming the file, the check and the key."""
+def validate_assignment(path: Path, data: dict[str, Any],
+                        custom: Mapping[str, type[Check]] = MappingProxyType({})) -> tuple[AssignmentFile, list[Check]]:
+    """The file and its checks, each validated by its kind's model (the built-in ones, then `custom`:
+    the assignment's own kinds and their models); AssignmentError naming the file, the check and the key."""
     top = _validated(AssignmentFile, data, f"{path}")
     checks = []
     for number, raw in enumerate(top.checks, start=1):
         where = f"{path}: check {raw.get('id', f'#{number}')!r}"
         kind = raw.get("kind")
-        model = BUILTIN_CHECKS.get(kind) or (CustomCheck if kind in custom_kinds else None)
+        model = (BUILTIN_CHECKS.get(kind) or custom.get(kind)) if isinstance(kind, str) else None
         if model is None:
-            known = sorted(set(BUILTIN_CHECKS) | custom_kinds)
+            known = sorted(set(BUILTIN_CHECKS) | set(custom))
             raise AssignmentError(f"{where}: unknown kind {kind!r}{_nearest(str(kind), known)}; known: {', '.join(known)}")
         checks.append(_validated(model, raw, where))
     return top, checks

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from grader.grading.checks import REGISTRY, Evidence
+from grader.grading.checks import Evidence, kinds_for
 from grader.message import msg
 from grader.models import Assignment, CheckResult
 
 
 def score(evidence: Evidence, assignment: Assignment) -> tuple[CheckResult, ...]:
-    """One result per check; its message is rendered in the reader's language when shown."""
+    """One result per check, judged by the function of its kind among the assignment's kinds
+    (`checks.kinds_for`); its message is rendered in the reader's language when shown."""
+    kinds = kinds_for(assignment)
     results = []
     for spec in assignment.checks:
         try:
-            outcome = REGISTRY[spec.kind](evidence, spec, assignment)
+            outcome = kinds[spec.kind].fn(evidence, spec, assignment)
         except Exception as exc:  # a broken check is reported on its line, the others still count
             results.append(CheckResult(spec.id, spec.title, "error", 0.0, spec.points,
                                        msg("the check itself failed: {error}",
