@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping, get_args
+from typing import Any, Generic, Literal, Mapping, TypeVar, get_args
 
 from grader.message import Phrase
 
@@ -156,15 +156,19 @@ class Run:
         return tuple(c for c in self.cells if c.status in ("error", "timeout"))
 
 
+R = TypeVar("R")  # the kind's rules, a grader.grading.schema.Check (not imported: grading/ imports models, not the reverse)
+
+
 @dataclass(frozen=True)
-class CheckSpec:
-    """One gradable part of an assignment, as the assignment file declares it."""
+class CheckSpec(Generic[R]):
+    """One gradable part of an assignment: its `[[checks]]` entry, validated by its kind's model and frozen,
+    is `rules` (grader/grading/schema.py holds every default). Built by `grader.grading.kinds.spec_of(rules)`."""
 
     id: str
     title: str
     points: float
-    kind: str  # "run" | "quiz" | a registered custom check name
-    params: Mapping[str, Any] = field(default_factory=dict)
+    kind: str  # a built-in kind, or one of the assignment's own (its checks.py)
+    rules: R
     titles: Mapping[str, str] = field(default_factory=dict)  # translations of `title`, by language ("ko")
     bonus: bool = False  # extra points beyond the course's own notebook; never counted in max_score
 
@@ -217,7 +221,7 @@ class Assignment:
     @property
     def predict_functions(self) -> tuple[str, ...]:
         """Prediction functions of raw tf.Variable code that `function` checks ask the runtime to call."""
-        return tuple(name for c in self.checks if c.kind == "function" for name in c.params.get("functions", []))
+        return tuple(name for c in self.checks if c.kind == "function" for name in c.rules.functions)
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,6 @@ def test_every_default_time_limit_is_the_one_in_models(tmp_path):
     assert _assignment(tmp_path, TINY).limits == Limits()  # an assignment without [limits]
 
 
-@pytest.mark.xfail(strict=True, reason="grader/grading/schema.py's Limits to take its defaults from "
-                                       "grader.models (CELL_TIMEOUT_S, RUN_TIMEOUT_S): then drop this mark")
 def test_no_module_spells_a_default_time_limit_again():
     spelt = [f"{path.relative_to(PACKAGE)}:{node.lineno}" for path in sorted(PACKAGE.rglob("*.py"))
              if path != PACKAGE / "models.py"

@@ -22,16 +22,15 @@ replace `run` for every lab), and a `rules` model that is not a `schema.Check`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Generic, Mapping, TypeVar
+from typing import Any, Callable, Mapping, TypeVar
 
-from grader import models
 from grader.errors import AssignmentError
 from grader.grading.schema import BUILTIN_CHECKS, Check, CustomCheck
 from grader.message import Phrase
-from grader.models import Assignment, CheckStatus, Run
+from grader.models import Assignment, CheckSpec, CheckStatus, Run
 
 BUILTIN_MODULE = "grader.grading.checks"
 _HEADER = frozenset(Check.model_fields)  # id, title, title_<lang>, points, bonus, kind: the part, not its rules
@@ -54,24 +53,6 @@ class Outcome:
     message: Phrase  # rendered in the reader's language when shown
     status: CheckStatus | None = None  # default: passed iff fraction == 1
     hint: Phrase | None = None  # what to change, for a part to rewrite or not attempted yet
-
-
-@dataclass(frozen=True)
-class CheckSpec(models.CheckSpec, Generic[R]):
-    """A part of an assignment with its typed rules: `rules` is its entry's model (validated, frozen).
-
-    Build one with `spec_of(rules)`. Checks read `rules`. The inherited `params` is derived from it (a
-    read-only dump without the `None`s) only for `models.Assignment.predict_functions`, which reads a
-    mapping until `models.CheckSpec` carries `rules` itself; nothing in grading/ reads it.
-    """
-
-    rules: R = field(kw_only=True)
-
-    def __post_init__(self) -> None:
-        if self.kind != self.rules.kind:
-            raise ValueError(f"check {self.id!r}: kind {self.kind!r} but rules of kind {self.rules.kind!r}")
-        dumped = self.rules.model_dump(exclude_none=True, exclude=set(_HEADER))
-        object.__setattr__(self, "params", MappingProxyType(dumped))  # frozen: set once, here
 
 
 def spec_of(rules: R) -> CheckSpec[R]:

@@ -21,6 +21,7 @@ from typing import Any, Literal, Mapping, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.errors import AssignmentError
+from grader.models import CELL_TIMEOUT_S, RUN_TIMEOUT_S
 
 Names = Union[str, list[str]]  # one accepted name, or several
 
@@ -133,8 +134,8 @@ class CustomCheck(Check):
 
 
 class Limits(_Strict):
-    cell_timeout_s: float = Field(900, gt=0)
-    run_timeout_s: float = Field(3600, gt=0)
+    cell_timeout_s: float = Field(CELL_TIMEOUT_S, gt=0)
+    run_timeout_s: float = Field(RUN_TIMEOUT_S, gt=0)
     memory_mb: int | None = Field(None, gt=0)
     cpu_s: int | None = Field(None, gt=0)
     processes: int | None = Field(None, gt=0)
