@@ -1,8 +1,10 @@
-"""Grade a whole class: discover -> (cached? skip) -> grade in parallel -> record -> feedback.
+"""The class's engine: discover the submissions, key them for the cache, grade them in parallel.
 
 Each submission is graded by `grade_one` in a worker process (a local process pool, or a Dask
-cluster's workers); results come back as JSON documents and only this coordinating process
-writes the gradebook, one transaction per student, so the run can be killed and resumed.
+cluster's workers); results come back as `Report` values (pickled) and only the coordinating
+process (`classroom.grade.grade_class`) writes the gradebook, one transaction per student, so the
+run can be killed and resumed. A grader failure on one submission is that student's rejected
+report (`refusal`), never a crash of the class.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import os
 import re
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from grader import __version__
-from grader.errors import NoEntryPoint, UsageError
-from grader.models import Assignment
+from grader.errors import GraderError, NoEntryPoint, UsageError
+from grader.models import Assignment, Lang, Report
 
 DEFAULT_PATTERN = r"^(?P<id>[0-9A-Za-z]+)_(?P<name>[^_]+)_.*\.zip$"
 
@@ -34,9 +36,34 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Outcome:
+    """One student's result from this run: a fresh `Report`, or None when the stored one was reused."""
+
     candidate: Candidate
-    report: dict[str, Any] | None  # None: cached, not re-run
-    exit_code: int
+    report: Report | None  # None: cached, not re-run
+
+    @property
+    def cached(self) -> bool:
+        return self.report is None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.report is None else self.report.exit_code
+
+    @property
+    def verdict(self) -> str:
+        """"cached", or how the report ended: "passed" (exit 0), "failed" (1) or "rejected" (2)."""
+        if self.report is None:
+            return "cached"
+        return {0: "passed", 1: "failed"}.get(self.report.exit_code, "rejected")
+
+
+def refusal(exc: BaseException, submission: str, lang: Lang = "en") -> Report:
+    """The rejected report of a submission the grader failed on: a `GraderError` keeps its message
+    and its stable code (`error`), anything else (a bug, a dead worker) is `error="internal"`."""
+    if isinstance(exc, GraderError):
+        return Report.from_rejection(submission, exc.phrase, lang=lang, error=exc.code)
+    return Report.from_rejection(submission, f"the grading worker failed: {type(exc).__name__}: {exc}",
+                                 lang=lang, error="internal")
 
 
 def discover(source: Path, pattern: str = DEFAULT_PATTERN, scratch: Path | None = None) -> list[Candidate]:
@@ -81,13 +108,12 @@ def cache_key(candidate: Candidate, assignment: Assignment, options: Mapping[str
 
 
 def grade_one(filename: str, content: bytes, assignment_id: str, assignment_dir: str,
-              options: dict[str, Any]) -> tuple[dict[str, Any], int]:
+              options: dict[str, Any]) -> Report:
     """Grade one submission in a worker (possibly another machine): the file travels as bytes,
-    the assignment is the worker's own installed copy when the coordinator's folder is not there."""
+    the assignment is the worker's own installed copy when the coordinator's folder is not there.
+    The report names `filename` (the coordinator's path), not the worker's scratch copy."""
     from grader.grading import assignment as assignments
-    from grader.errors import GraderError
-    from grader.pipeline import Options, check_submission, rejected
-    from grader.feedback.report import to_dict
+    from grader.pipeline import Options, check_submission
 
     with tempfile.TemporaryDirectory(prefix="grader-job-") as tmp:
         path = Path(tmp) / Path(filename).name
@@ -97,10 +123,8 @@ def grade_one(filename: str, content: bytes, assignment_id: str, assignment_dir:
             chosen = assignments.load(folder) if (folder / "assignment.toml").is_file() else assignments.find(assignment_id)
             report = check_submission(path, Options(assignment=chosen, **options))
         except GraderError as exc:  # the grader could not run this one: a row with the reason, not a crash
-            report = rejected(path, f"{type(exc).__name__}: {exc}", 0.0, options.get("lang", "en"))
-    document = to_dict(report)
-    document["submission"] = filename
-    return document, report.exit_code
+            report = refusal(exc, filename, options.get("lang", "en"))
+    return replace(report, submission=filename)
 
 
 def default_jobs() -> int:
@@ -121,7 +145,7 @@ def run(candidates: Iterable[Candidate], assignment: Assignment, options: dict[s
     todo = []
     for candidate in candidates:
         if is_cached(candidate):
-            on_result(Outcome(candidate, None, 0))
+            on_result(Outcome(candidate, None))
         else:
             todo.append(candidate)
     if not todo:
@@ -131,16 +155,18 @@ def run(candidates: Iterable[Candidate], assignment: Assignment, options: dict[s
     # each student process gets its share of the threads, so parallel jobs do not fight
     options = {**options, "threads": options.get("threads") or max(1, available_cpus() // max(1, jobs))}
     args = [(str(c.path), c.path.read_bytes(), assignment.id, str(assignment.root), options) for c in todo]
+    lang = options.get("lang", "en")
     if scheduler:
-        _run_dask(todo, args, scheduler, on_result)
+        _run_dask(todo, args, scheduler, lang, on_result)
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures: dict[Future, Candidate] = {pool.submit(grade_one, *a): c for a, c in zip(args, todo)}
         for future in as_completed(futures):
-            on_result(_outcome(futures[future], future))
+            on_result(_outcome(futures[future], future, lang))
 
 
-def _run_dask(todo: list[Candidate], args: list[tuple], scheduler: str, on_result: Callable[[Outcome], None]) -> None:
+def _run_dask(todo: list[Candidate], args: list[tuple], scheduler: str, lang: Lang,
+              on_result: Callable[[Outcome], None]) -> None:
     try:
         from distributed import Client, as_completed as dask_completed
     except ImportError:
@@ -149,20 +175,15 @@ def _run_dask(todo: list[Candidate], args: list[tuple], scheduler: str, on_resul
         futures = {client.submit(grade_one, *a, pure=False, key=f"grade-{c.student_id}-{c.sha256[:12]}"): c
                    for a, c in zip(args, todo)}
         for future in dask_completed(list(futures)):
-            on_result(_outcome(futures[future], future))
+            on_result(_outcome(futures[future], future, lang))
 
 
-def _outcome(candidate: Candidate, future) -> Outcome:
+def _outcome(candidate: Candidate, future, lang: Lang) -> Outcome:
     try:
-        report, code = future.result()
-    except Exception as exc:  # a worker died (killed, out of memory): the student still gets a row
-        from grader.pipeline import rejected
-        from grader.feedback.report import to_dict
-
-        report = to_dict(rejected(candidate.path, f"the grading worker failed: {type(exc).__name__}: {exc}", 0.0, "en"))
-        report["status"] = "error"
-        code = 2
-    return Outcome(candidate, report, code)
+        report = future.result()
+    except Exception as exc:  # a worker died (killed, out of memory) or the grader broke: the student still gets a row
+        report = refusal(exc, str(candidate.path), lang)
+    return Outcome(candidate, report)
 
 
 def _sha256(path: Path) -> str:

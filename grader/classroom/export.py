@@ -9,12 +9,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.classroom.gradebook import Gradebook
+from grader.errors import UsageError
 from grader.feedback.i18n import relang
 
 
 def export(outdir: Path, fmt: str, assignment: str | None = None, lang: str | None = None) -> list[Path]:
     """Write the export files into `outdir`; return their paths. With `lang`, every stored report is
-    worded again in that language (a class graded in Korean exports in English)."""
+    worded again in that language (a class graded in Korean exports in English). Raises `UsageError`
+    when `outdir` holds no gradebook (opening one would create an empty one)."""
+    if not (Path(outdir) / "gradebook.sqlite").is_file():
+        raise UsageError(f"{outdir} holds no gradebook.sqlite (run `grader grade` first)")
     book = Gradebook(Path(outdir) / "gradebook.sqlite")
     try:
         rows = list(book.current(assignment))

@@ -3,8 +3,9 @@
 Students, submissions (content sha256, received time), results (one *current* result per
 student and assignment), check results and traced runs. Every result is written in one
 transaction, so killing the grader at any moment (SIGKILL included) leaves either the old
-result or the new one, never half of either. A result is reused (cached) when the submission's
-content, the assignment's files and the grader version are all unchanged.
+result or the new one, never half of either. A result is reused (cached) when its cache key
+(`batch.cache_key`: the submission's content, the assignment's files, the grader version and the
+report options) is unchanged. Reports arrive as their JSON documents (`feedback.report.to_dict`).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class Gradebook:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")  # a result the TA saw reported survives a power cut
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(f"BEGIN;\n{SCHEMA}COMMIT;")  # one transaction: a reader sees the whole schema or none
 
     def close(self) -> None:
         self.db.close()

@@ -24,6 +24,15 @@ FLAG_AT = 0.5  # similarity from which a pair is reported as suspicious
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """A class's pairs, most similar first, with the code and the names they were ranked on."""
+
+    pairs: tuple["Pair", ...]
+    codes: Mapping[str, str]  # student id -> the code compared
+    names: Mapping[str, str]  # student id -> name
+
+
+@dataclass(frozen=True)
 class Pair:
     a: str
     b: str
@@ -93,6 +102,21 @@ def compare(codes: Mapping[str, str], boilerplate_code: Iterable[str] = ()) -> l
             overlap, (sim_a, sim_b), slices = compare_files(prints[a], prints[b])
             pairs.append(Pair(a, b, float(max(sim_a, sim_b)), int(overlap), slices))
     return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+def rank_class(candidates, assignment=None) -> Ranking:
+    """Every pair of the class's candidates (`batch.Candidate`), without the code `assignment` gave them."""
+    codes = {c.student_id: code_of(c.path) for c in candidates}
+    pairs = compare(codes, boilerplate_of(assignment) if assignment is not None else [])
+    return Ranking(tuple(pairs), codes, {c.student_id: c.name for c in candidates})
+
+
+def write_side_by_side(path: Path, ranking: Ranking, top: int) -> Path:
+    """`side_by_side_html` of the `top` pairs, written to `path` (its folder made if needed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(side_by_side_html(list(ranking.pairs), ranking.codes, top), encoding="utf-8")
+    return path
 
 
 def side_by_side_html(pairs: list[Pair], codes: Mapping[str, str], top: int = 20) -> str:

@@ -1,0 +1,74 @@
+"""What every command shares: the error exit, the one JSON document of a --json run, the option choices.
+
+The only place that turns errors into exit codes: 0 every check passed, 1 some check failed,
+2 submission rejected or usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+from rich.console import Console
+
+from grader.errors import AssignmentNotFound, GraderError
+from grader.feedback.hints import default_lang
+from grader.models import LANGS
+
+err = Console(stderr=True)
+
+LangChoice = Enum("LangChoice", [(lang, lang) for lang in LANGS], type=str)  # --lang: the report languages
+
+
+class SandboxChoice(str, Enum):
+    auto = "auto"
+    strict = "strict"
+    off = "off"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    gradescope = "gradescope"
+
+
+FAITHFUL_HELP = "train by Keras's own loop only (no fast path; the same weights, slower)"
+
+
+def lang_of(value: Optional[LangChoice]) -> str:
+    return default_lang() if value is None else value.value
+
+
+def fail(exc: GraderError, json_for: Optional[Path] = None, lang: str = "en") -> NoReturn:
+    """Say what went wrong on stderr and exit with its code; with `json_for` (a --json run on that
+    path) also print the one JSON document: a rejected report naming the error's code."""
+    err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    candidates = getattr(exc, "candidates", ())
+    if isinstance(exc, AssignmentNotFound) and candidates:
+        err.print("candidates: " + ", ".join(candidates), highlight=False)
+    if json_for is not None:
+        print_rejected(json_for, exc.phrase, exc.code, lang)
+    raise typer.Exit(exc.exit_code)
+
+
+def print_rejected(path: Path, why, code: str, lang: str = "en") -> None:
+    from grader.feedback.report import to_json
+    from grader.models import Report
+
+    emit_json(to_json(Report.from_rejection(str(path), why, lang=lang, error=code)))
+
+
+_json_written = False  # a --json run prints exactly one document: main() adds one only if none was
+
+
+def emit_json(text: str) -> None:
+    global _json_written
+    _json_written = True
+    sys.stdout.write(text + "\n")
+
+
+def json_written() -> bool:
+    return _json_written
