@@ -1,4 +1,4 @@
-"""Grader errors: one root, a small tree. Only `cli.py` turns them into exit codes.
+"""Grader errors: one root, a small tree. Only `grader/cli/` turns them into exit codes (`cli/common.py`).
 
 Student failures (a crashing cell, a timeout, a model that never trained) are *data*
 in the `Report`, never exceptions. These classes are for what stops the grader from
