@@ -189,8 +189,8 @@ def finalize(namespace: dict[str, Any] | None = None) -> None:
         except Exception as exc:  # never fail the student's run because tracing failed
             state.current.notes.append(f"could not describe a custom training loop: {exc!r}")
     for name in state.current.config.get("predict_functions") or []:
-        state.guard(tracing.record_function, name, namespace or {})
-    state.guard(state.current.write)
+        state.attempt("prediction function", tracing.record_function, name, namespace or {})
+    state.attempt("finalize", state.current.write)
 
 
 def adopt(model, name: str, sample) -> None:
@@ -207,7 +207,7 @@ def adopt(model, name: str, sample) -> None:
     except (TypeError, ValueError):
         record["history"] = {}
     describe.describe(model, record, sample)
-    state.guard(tracing.save_or_measure, model, record)
+    state.attempt("adopt", tracing.save_or_measure, model, record)
     state.current.write()
 
 

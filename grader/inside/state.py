@@ -110,13 +110,6 @@ class State:
         return split_of_rows(self._rows_index, raw_rows)
 
 
-def guard(fn, *args) -> None:
-    try:
-        fn(*args)
-    except Exception as exc:
-        current.notes.append(f"tracing error in {fn.__name__}: {exc!r}")
-
-
 FAILED = object()  # what `attempt` returns when the grader's part of a hook failed
 
 

@@ -1,7 +1,7 @@
 """The hooks on Keras: `fit`, `evaluate`, `__call__`, `apply_gradients`, `save` and `load_model`.
 
 Each hook calls Keras's own method first and records afterwards; a tracing error becomes a
-note (`state.guard`), never the student's exception.
+note (`state.attempt`), never the student's exception.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def patch_training(keras, tf) -> None:
         except (KeyboardInterrupt, state.TimeLimitReached):
             # a time limit stopped training: grade the model as it was at its last finished epoch
             if keeper.epochs:
-                state.guard(record_stopped, self, keeper, call, capped)
+                attempt("fit", record_stopped, self, keeper, call, capped)
             raise
         finally:
             state.current.in_fit -= 1
