@@ -83,7 +83,7 @@ def main() -> int:
     for rep in range(args.reps):
         whole, bottom, mine = run_session(path)
         graded_s, graded = run_grader(path)
-        accuracies = [(r["test_accuracy"], g["test_accuracy"]) for r, g in zip(mine["runs"], graded["runs"])]
+        accuracies = [(r["test_accuracy"], g["test_accuracy"]) for r, g in zip(mine["models"], graded["models"])]
         rows.append((whole, bottom, graded_s))
         print(f"rep {rep + 1}: session {whole:.1f} s, bottom cell {bottom:.2f} s "
               f"(self-check {mine['score']:g}/{mine['max_score']:g}, {len(mine['runs'])} models); "

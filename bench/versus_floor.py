@@ -145,8 +145,8 @@ def main() -> int:
                 graders.append(took)
                 print(f"  {name} pair {rep + 1}: floor {floors[-1]:.1f} s, grader {took:.1f} s "
                       f"(score {doc.get('score')}/{doc.get('max_score')})", flush=True)
-            fast = sum(1 for r in doc.get("runs", []) if r.get("accelerated"))
-            rows.append((name, statistics.median(floors), statistics.median(graders), fast, len(doc.get("runs", []))))
+            fast = sum(1 for r in doc.get("models", []) if r.get("accelerated"))
+            rows.append((name, statistics.median(floors), statistics.median(graders), fast, len(doc.get("models", []))))
         print(f"\n{'notebook':16s} {'floor (nbconvert)':>18s} {'grader check':>13s} {'grader/floor':>13s}  fast path")
         for name, floor, grader, fast, runs in rows:
             print(f"{name:16s} {floor:16.1f} s {grader:11.1f} s {grader / floor:12.2f}x  {fast}/{runs} models")

@@ -28,7 +28,7 @@ MeasuredBy = Literal["grader", "student-process", "none"]
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 
-# The wall-time limits a run gets unless its assignment's [limits] says otherwise (`Limits`, the
+# The wall-time limits a run gets unless its assignment's [limits] says otherwise (`RunLimits`, the
 # assignment schema and `RunConfig` all take them from here)
 CELL_TIMEOUT_S = 900.0  # one notebook cell (a module is one cell)
 RUN_TIMEOUT_S = 3600.0  # the whole run
@@ -191,7 +191,10 @@ class ResourceLimits:
 
 
 @dataclass(frozen=True)
-class Limits:
+class RunLimits:
+    """The wall-time limits and resources of one run: an assignment's `[limits]` (schema.LimitsTable), or
+    the defaults."""
+
     cell_timeout_s: float = CELL_TIMEOUT_S
     run_timeout_s: float = RUN_TIMEOUT_S
     resources: ResourceLimits = ResourceLimits()
@@ -206,7 +209,7 @@ class Assignment:
     match_any: tuple[str, ...]  # the submission's code must mention one of these
     match_all: tuple[str, ...]
     dataset: str  # "mnist" | "xor"
-    limits: Limits
+    limits: RunLimits
     checks: tuple[CheckSpec, ...]
     quiz: Mapping[str, Any] = field(default_factory=dict)  # hashed answer keys
     reference: Mapping[str, Any] = field(default_factory=dict)  # recorded reference facts
@@ -308,7 +311,7 @@ class Report:
     score: float
     max_score: float
     checks: tuple[CheckResult, ...] = ()
-    runs: tuple[TracedModel, ...] = ()
+    models: tuple[TracedModel, ...] = ()
     cells: tuple[CellResult, ...] = ()
     messages: tuple[Phrase, ...] = ()
     duration_s: float = 0.0

@@ -20,7 +20,7 @@ from grader.grading.kinds import check
 from grader.grading.rules import accuracy_criterion
 from grader.grading.schema import CompareCheck, CustomCheck, FunctionCheck, RunCheck
 from grader.grading.score import score
-from grader.models import Assignment, Entry, Layer, Limits, Run
+from grader.models import Assignment, Entry, Layer, Run, RunLimits
 
 GRADING = Path(__file__).resolve().parents[1] / "grader" / "grading"
 GOOD = [dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init="HeNormal"),
@@ -29,7 +29,7 @@ GOOD = [dense(256, init="HeNormal"), Layer("Dropout", rate=0.3), dense(256, init
 
 def lab(reference=None, dataset="mnist"):
     return Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.ipynb",), match_any=(),
-                      match_all=(), dataset=dataset, limits=Limits(), checks=(), reference=reference or {})
+                      match_all=(), dataset=dataset, limits=RunLimits(), checks=(), reference=reference or {})
 
 
 def evidence(*models):
@@ -145,7 +145,7 @@ def test_a_spec_is_built_from_its_rules_and_its_rules_are_frozen():
 def test_the_runtime_is_asked_to_call_the_function_parts_functions():
     both = spec_of(FunctionCheck(id="f", title="F", points=1, kind="function", functions=["nn", "predict"]))
     assignment = Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.py",), match_any=(),
-                            match_all=(), dataset="xor", limits=Limits(), checks=(part(), both))
+                            match_all=(), dataset="xor", limits=RunLimits(), checks=(part(), both))
     assert assignment.predict_functions == ("nn", "predict")
 
 
@@ -286,7 +286,7 @@ def test_grader_reference_reads_the_typed_rules_of_the_run_parts():
              spec_of(RunCheck(id="free", title="Free", points=1, kind="run")),  # no threshold: no figure
              spec_of(FunctionCheck(id="fn", title="Fn", points=1, kind="function", functions=["nn"])))
     assignment = Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.ipynb",), match_any=(),
-                            match_all=(), dataset="mnist", limits=Limits(), checks=parts)
+                            match_all=(), dataset="mnist", limits=RunLimits(), checks=parts)
     plain = traced([dense(256), dense(10, "softmax")], index=0, acc=0.95)
     drop = traced(GOOD, index=1, acc=0.97)
     found = figures(evidence(plain, drop).run, assignment)

@@ -7,12 +7,12 @@ from conftest import dense, traced
 from grader.grading import quiz
 from grader.grading.checks import Evidence, quiz_check, run_check, spec_of, threshold_of
 from grader.grading.schema import CompareCheck, FunctionCheck, QuizCheck, RunCheck, SaveLoadCheck
-from grader.models import Assignment, Entry, Layer, Limits, Run
+from grader.models import Assignment, Entry, Layer, Run, RunLimits
 
 
 def assignment(checks=(), reference=None, quiz_key=None):
     return Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.ipynb",), match_any=(),
-                      match_all=(), dataset="mnist", limits=Limits(), checks=tuple(checks),
+                      match_all=(), dataset="mnist", limits=RunLimits(), checks=tuple(checks),
                       quiz=quiz_key or {},
                       reference={"dropout": {"accuracy": 0.98}} if reference is None else reference)
 

@@ -55,8 +55,8 @@ def test_colab_style_code_earns_full_marks_with_every_model_measured(name, grade
     assert code == 0 and doc["status"] == "graded", doc["messages"]
     assert doc["score"] == doc["max_score"] == 6, {c["id"]: c["message"] for c in doc["checks"]}
     assert [c for c in doc["cells"] if c["status"] != "ok"] == []
-    assert len(doc["runs"]) == 2
-    for run in doc["runs"]:
+    assert len(doc["models"]) == 2
+    for run in doc["models"]:
         assert run["test_accuracy"] is not None and run["test_accuracy"] > 0.9, run
         assert run["measured_by"] == FULL_MARKS[name], run["measure_note"]
     assert not [m for m in doc["messages"] if "hook failed" in m], doc["messages"]
@@ -66,19 +66,19 @@ def test_colab_style_code_earns_full_marks_with_every_model_measured(name, grade
 
 def test_the_tf_nn_functions_read_as_the_activations_they_are(graded):
     _, doc, _ = graded[("quickstart_tf_nn.py",)]
-    assert [r["architecture"] for r in doc["runs"]] == ["Flatten > Dense(256,sigmoid)×2 > Dense(10,softmax)",
+    assert [r["architecture"] for r in doc["models"]] == ["Flatten > Dense(256,sigmoid)×2 > Dense(10,softmax)",
                                                         "Flatten > Dense(256,relu)×2 > Dense(10,softmax)"]
 
 
 def test_a_tf_function_loop_counts_its_real_steps_and_names_its_models(graded):
     _, doc, _ = graded[("tf_function_step.py",)]
-    assert [r["steps"] for r in doc["runs"]] == [600, 600]  # 60,000 images in batches of 100, not the traces
-    assert [r["method"] for r in doc["runs"]] == ["custom_loop", "custom_loop"]
+    assert [r["steps"] for r in doc["models"]] == [600, 600]  # 60,000 images in batches of 100, not the traces
+    assert [r["method"] for r in doc["models"]] == ["custom_loop", "custom_loop"]
 
 
 def test_a_model_measured_where_it_ran_says_why_in_one_sentence(graded):
     _, doc, _ = graded[("subclassed_fit.py",)]
-    for run in doc["runs"]:
+    for run in doc["models"]:
         assert run["measure_note"].startswith("measured inside the student process: the model uses the student's "
                                               "own classes (MyModel)")
 
@@ -99,8 +99,8 @@ def test_two_consecutive_fits_measure_the_same_by_both_training_paths(graded):
     (_, fast, _), (_, faithful, _) = graded[("two_fits.py",)], graded[("two_fits.py", "--faithful")]
     for doc in (fast, faithful):
         assert [c for c in doc["cells"] if c["status"] != "ok"] == [], doc["cells"]
-        assert len(doc["runs"]) == 1 and doc["runs"][0]["epochs"] == 2
-    assert fast["runs"][0]["accelerated"] is True and faithful["runs"][0]["accelerated"] is False
-    assert fast["runs"][0]["test_accuracy"] == faithful["runs"][0]["test_accuracy"]
-    assert fast["runs"][0]["history"] == faithful["runs"][0]["history"]
+        assert len(doc["models"]) == 1 and doc["models"][0]["epochs"] == 2
+    assert fast["models"][0]["accelerated"] is True and faithful["models"][0]["accelerated"] is False
+    assert fast["models"][0]["test_accuracy"] == faithful["models"][0]["test_accuracy"]
+    assert fast["models"][0]["history"] == faithful["models"][0]["history"]
     assert fast["score"] == faithful["score"]  # a ReLU net only: the ReLU part passes, the sigmoid ones do not

@@ -12,7 +12,7 @@ from grader.grading.compare import (Comparison, alignment_cost, compare_models, 
 from grader.grading.kinds import spec_of
 from grader.grading.rules import blocks_of
 from grader.grading.schema import ArchitectureRules, RunCheck, SaveLoadCheck
-from grader.models import Assignment, Layer, Limits
+from grader.models import Assignment, Layer, RunLimits
 
 
 def layer_dicts(layers):
@@ -38,7 +38,7 @@ RECORDED = {  # as `grader reference` writes reference.json
 
 def lab(reference=RECORDED):
     return Assignment(id="lab", title="Lab", root=Path("."), entry_patterns=("*.ipynb",), match_any=(),
-                      match_all=(), dataset="mnist", limits=Limits(), checks=PARTS, reference=reference)
+                      match_all=(), dataset="mnist", limits=RunLimits(), checks=PARTS, reference=reference)
 
 
 def test_reference_runs_read_layers_and_history_from_reference_json():
@@ -107,7 +107,7 @@ def test_comparison_dict_is_what_the_html_page_renders():
     from grader.feedback.i18n import render
     from grader.message import from_json
 
-    assert render(from_json(doc["summary_text"]), "ko") == "'He with Dropout' 기준 모델과 비교: 2번째 은닉층: dropout 0.5 ≠ 0.3"
+    assert render(from_json(doc["summary_phrase"]), "ko") == "'He with Dropout' 기준 모델과 비교: 2번째 은닉층: dropout 0.5 ≠ 0.3"
 
 
 def test_an_equally_good_alignment_keeps_layers_paired_by_position():

@@ -29,14 +29,14 @@ def test_course_notebook_is_graded_as_written(course_report):
     code, doc = course_report
     assert doc["status"] == "graded" and doc["assignment"] == "lab10-mnist"
     # every model built into the same variable `model` counts, the XOR one included
-    archs = [r["architecture"] for r in doc["runs"]]
+    archs = [r["architecture"] for r in doc["models"]]
     assert len(archs) == 6, archs
     assert archs[-1] == "Dense(512,relu)×8 > Dense(10,softmax)"
-    assert all(r["test_accuracy"] is not None and r["measured_by"] == "grader" for r in doc["runs"])
+    assert all(r["test_accuracy"] is not None and r["measured_by"] == "grader" for r in doc["models"])
     # each model names the notebook cell (nbformat's index, markdown included) whose fit trained it
     cells = json.loads((ASSETS / "course_small.ipynb").read_text(encoding="utf-8"))["cells"]
     fits = [i for i, cell in enumerate(cells) if ".fit(" in "".join(cell["source"])]
-    assert [r["cell"] for r in doc["runs"]] == fits == [4, 14, 15, 16, 19, 21]
+    assert [r["cell"] for r in doc["models"]] == fits == [4, 14, 15, 16, 19, 21]
     quiz = {c["id"]: c["status"] for c in doc["checks"] if c["id"].startswith("quiz")}
     assert set(quiz.values()) == {"passed"}
 
@@ -48,12 +48,12 @@ def test_raising_cell_is_reported_and_later_cells_still_run(course_report):
     assert failing[0]["error"].startswith("ModuleNotFoundError") and "google.colab" in failing[0]["error"]
     assert "Colab" in failing[0]["hint"]
     # later cells still ran: models trained after the failing cell were traced
-    assert failing[0]["index"] < min(r["cell"] for r in doc["runs"] if r["dataset"] == "mnist")
+    assert failing[0]["index"] < min(r["cell"] for r in doc["models"] if r["dataset"] == "mnist")
 
 
 def test_measured_accuracy_matches_what_evaluate_printed(course_report):
     _, doc = course_report
-    dropout_runs = [r for r in doc["runs"] if "Dropout" in r["architecture"]]
+    dropout_runs = [r for r in doc["models"] if "Dropout" in r["architecture"]]
     assert dropout_runs
     for run in dropout_runs:
         assert abs(run["test_accuracy"] - run["reported_accuracy"]) <= 0.005
@@ -67,7 +67,7 @@ def module_report(mnist_dir):
 
 def test_module_with_tf_model_is_traced(module_report):
     code, doc = module_report
-    (run,) = doc["runs"]
+    (run,) = doc["models"]
     assert run["model"] == "tf.model" and run["epochs"] == 1 and run["test_accuracy"] > 0.85
     assert run["layers"][0]["initializer"] == "GlorotNormal"
     # 004 feeds raw 0-255 pixels: the grader measures with the same scaling
@@ -79,7 +79,7 @@ def test_module_with_tf_model_is_traced(module_report):
 
 def test_printing_an_accuracy_is_worth_nothing(mnist_dir):
     code, doc = check_json(ASSETS / "liar.py", mnist_dir=mnist_dir)
-    assert code == 1 and doc["runs"] == []
+    assert code == 1 and doc["models"] == []
     assert all(c["score"] == 0 for c in doc["checks"] if not c["id"].startswith("quiz"))
 
 
@@ -97,7 +97,7 @@ def test_xor_notebook_passes_lab09(mnist_dir):
     assert doc["assignment"] == "lab09-xor"
     checks = {c["id"]: c for c in doc["checks"]}
     assert checks["xor-net"]["status"] == "passed"
-    assert doc["runs"][0]["test_accuracy"] == 1.0
+    assert doc["models"][0]["test_accuracy"] == 1.0
     # the course's notebook has no sigmoid twin and no tf.Variable version: those are bonus parts,
     # which say why they earned nothing but cost nothing: the notebook gets full marks
     assert checks["sigmoid-vs-relu"]["bonus"] and "no run found for 'sigmoid'" in checks["sigmoid-vs-relu"]["message"]
@@ -107,7 +107,7 @@ def test_xor_notebook_passes_lab09(mnist_dir):
 
 def test_training_on_the_test_set_is_flagged_and_earns_no_accuracy_points(mnist_dir):
     code, doc = check_json(ASSETS / "trains_on_testset.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)
-    (run,) = doc["runs"]
+    (run,) = doc["models"]
     assert run["trained_on_test"] is True
     he_dropout = next(c for c in doc["checks"] if c["id"] == "he-dropout")
     assert "test set" in he_dropout["message"] and he_dropout["score"] <= he_dropout["max_score"] / 2
@@ -117,12 +117,12 @@ def test_same_submission_twice_gives_the_same_grade(module_report, mnist_dir):
     first = module_report[1]
     second = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", mnist_dir=mnist_dir)[1]
     assert first["score"] == second["score"]
-    assert [r["test_accuracy"] for r in first["runs"]] == [r["test_accuracy"] for r in second["runs"]]
+    assert [r["test_accuracy"] for r in first["models"]] == [r["test_accuracy"] for r in second["models"]]
 
 
 def test_subclassed_model_with_gradient_tape_loop_is_measured(mnist_dir):
     code, doc = check_json(ASSETS / "subclassed_loop.ipynb", "-a", "lab10-relu", mnist_dir=mnist_dir)
-    (run,) = doc["runs"]
+    (run,) = doc["models"]
     assert run["method"] == "custom_loop" and run["model"] == "network" and run["steps"] == 100
     assert run["measured_by"] == "student-process" and run["test_accuracy"] > 0.85
     assert run["architecture"] == "Flatten > [Dense(256,linear) > Activation(relu)]×2 > Dense(10,linear)"
@@ -133,7 +133,7 @@ def test_subclassed_model_with_gradient_tape_loop_is_measured(mnist_dir):
 def test_quick_mode_caps_training_and_says_what_it_did_not_judge(mnist_dir):
     code, doc = check_json(ASSETS / "lab10_module.py", "-a", "lab10-mnist", "--quick", mnist_dir=mnist_dir)
     assert doc["quick"] is True
-    (run,) = doc["runs"]
+    (run,) = doc["models"]
     assert run["capped"] == {"samples": 60000}
     he_dropout = next(c for c in doc["checks"] if c["id"] == "he-dropout")
     assert he_dropout["status"] == "skipped" and "--quick" in he_dropout["message"]
@@ -147,10 +147,10 @@ def test_full_course_notebook_passes_reference_quality_parts(mnist_dir, tmp_path
     assert code == 0, doc["checks"]
     assert doc["score"] == doc["max_score"]
     # full length, the notebook's nets are the reference's: same layers, curves overlaid in the page
-    compared = {r["reference"]["name"]: r["reference"] for r in doc["runs"] if r.get("reference")}
+    compared = {r["reference"]["name"]: r["reference"] for r in doc["models"] if r.get("reference")}
     assert compared["he-dropout"]["differences"] == 0 and compared["deep-8x512"]["differences"] == 0
     text = html.read_text()
-    assert text.count('<table class="arch">') == len([r for r in doc["runs"] if r.get("reference")])
+    assert text.count('<table class="arch">') == len([r for r in doc["models"] if r.get("reference")])
     assert 'alt="curves"' in text and 'alt="confusion matrix"' in text and 'alt="misclassified digits"' in text
 
 

@@ -319,7 +319,7 @@ def test_the_report_says_how_each_model_trained_and_faithful_measures_the_same(t
         result = grader("check", str(path), "-a", "lab09-xor", "--json", "--data-dir", str(mnist_dir), *extra)
         assert result.returncode in (0, 1), result.stderr[-2000:]
         docs[mode] = json.loads(result.stdout)
-    fast, faithful = docs["fast"]["runs"], docs["faithful"]["runs"]
+    fast, faithful = docs["fast"]["models"], docs["faithful"]["models"]
     assert [r["accelerated"] for r in fast] == [True, False]
     assert "fast path" in fast[0]["training"]
     assert fast[1]["training"] == "trained by Keras's own loop: a callback is given (EarlyStopping)"

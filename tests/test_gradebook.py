@@ -8,8 +8,8 @@ def report(score, status="graded"):
             "score": score, "max_score": 3.0, "duration_s": 1.0, "messages": ["note"], "cells": [],
             "checks": [{"id": "a", "title": "A", "status": "passed" if score == 3 else "failed", "score": score,
                         "max_score": 3.0, "message": "m | n"}],
-            "runs": [{"index": 0, "model": "model", "architecture": "Dense(10,softmax)", "params": 7850, "epochs": 1,
-                      "test_accuracy": 0.9, "measured_by": "grader"}]}
+            "models": [{"index": 0, "model": "model", "architecture": "Dense(10,softmax)", "params": 7850, "epochs": 1,
+                        "test_accuracy": 0.9, "measured_by": "grader"}]}
 
 
 def test_one_current_result_per_student_and_cache(tmp_path):
@@ -28,7 +28,7 @@ def test_one_current_result_per_student_and_cache(tmp_path):
 def test_exports_and_markdown_feedback(tmp_path):
     book = Gradebook(tmp_path / "g.sqlite")
     book.record("1", "김", "a.zip", "s", "lab", "k", report(3.0), 0)
-    book.record("2", "이", "b.zip", "t", "lab", "k2", {**report(0.0, "rejected"), "checks": [], "runs": []}, 2)
+    book.record("2", "이", "b.zip", "t", "lab", "k2", {**report(0.0, "rejected"), "checks": [], "models": []}, 2)
     rows = list(book.current("lab"))
     text = to_csv(rows)
     assert text.splitlines()[0].startswith("student_id,name,status,score,max_score,a")

@@ -311,9 +311,9 @@ def test_rule(name, source, error, traceback, en, ko, lang):
 
 
 def _facts(source, error, traceback):
-    from grader.feedback.hints import Facts
+    from grader.feedback.hints import FailedCell
 
-    return Facts(source or "", error or "", traceback or "")
+    return FailedCell(source or "", error or "", traceback or "")
 
 
 def test_every_rule_is_tested():

@@ -43,7 +43,7 @@ def run_module(tmp_path, mnist_dir, body, *extra):
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
     doc = json.loads(result.stdout)
     assert doc["status"] == "graded"
-    assert doc["runs"] and doc["runs"][0]["test_accuracy"] is not None, "the valid model trained first must count"
+    assert doc["models"] and doc["models"][0]["test_accuracy"] is not None, "the valid model trained first must count"
     return doc
 
 
@@ -77,7 +77,7 @@ def test_hundreds_of_child_processes_are_refused(tmp_path, mnist_dir):
 
 def test_killing_the_parent_does_not_kill_the_grader(tmp_path, mnist_dir):
     doc = run_module(tmp_path, mnist_dir, "import signal\nos.kill(os.getppid(), signal.SIGKILL)\nprint('still here')\n")
-    assert doc["runs"][0]["test_accuracy"] is not None
+    assert doc["models"][0]["test_accuracy"] is not None
 
 
 def test_a_flood_of_output_is_truncated(tmp_path, mnist_dir):
@@ -168,7 +168,7 @@ def test_notebook_input_and_output_flood_are_handled(tmp_path, mnist_dir):
     path.write_text(json.dumps(nb))
     result = grader("check", str(path), "-a", "lab09-xor", "--json", "--data-dir", str(mnist_dir), "--timeout", "120")
     doc = json.loads(result.stdout)
-    assert result.returncode == 1 and doc["runs"]
+    assert result.returncode == 1 and doc["models"]
     (stdin_cell,) = [c for c in doc["cells"] if c["index"] == 1]
     assert "StdinNotImplementedError" in stdin_cell["error"] or "EOFError" in stdin_cell["error"]
 

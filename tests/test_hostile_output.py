@@ -118,7 +118,7 @@ def test_a_notebook_forging_through_every_descriptor_gets_its_real_score(tmp_pat
     # the forgery also garbles the kernel's own sockets: the run may lose that cell, never the model before it
     doc, _, seconds = check(tmp_path, notebook(tmp_path / "xor.ipynb", TRAIN, FORGE, AFTER), mnist_dir)
     assert doc["score"] == class_grades["clean"]
-    assert doc["runs"][0]["measured_by"] == "grader"
+    assert doc["models"][0]["measured_by"] == "grader"
     assert seconds < 240, "the forgery must not wedge the run for long"
 
 
@@ -133,7 +133,7 @@ def test_a_module_forging_through_every_descriptor_gets_its_real_score(tmp_path,
     clean, _, _ = check(tmp_path / "clean", _module(tmp_path / "clean", TRAIN + AFTER), mnist_dir)
     forged, _, _ = check(tmp_path / "forged", _module(tmp_path / "forged", TRAIN + FORGE + AFTER), mnist_dir)
     assert forged["score"] == clean["score"]
-    assert forged["runs"][0]["test_accuracy"] == clean["runs"][0]["test_accuracy"]
+    assert forged["models"][0]["test_accuracy"] == clean["models"][0]["test_accuracy"]
     assert [c["status"] for c in forged["checks"]] == [c["status"] for c in clean["checks"]]
 
 
@@ -168,7 +168,7 @@ def wedge(tmp_path, mnist_dir, stall_assignments, attack: str) -> tuple[dict, fl
                                          timeout=600)
     doc = one_document(out)
     assert code == 1, err[-2000:]
-    assert doc["runs"] and doc["runs"][0]["test_accuracy"] is not None, "the model trained before must count"
+    assert doc["models"] and doc["models"][0]["test_accuracy"] is not None, "the model trained before must count"
     return doc, seconds
 
 

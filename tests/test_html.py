@@ -43,17 +43,17 @@ def test_report_is_self_contained(lab10_report):
     _, doc, html = lab10_report
     text = html.read_text()
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', text), "external resource in the report"
-    mnist = [r for r in doc["runs"] if r["dataset"] == "mnist"]
+    mnist = [r for r in doc["models"] if r["dataset"] == "mnist"]
     assert len(mnist) >= 5 and all(r["history"] and r["confusion"] and r["misclassified"] for r in mnist)
-    xor = [r for r in doc["runs"] if r["dataset"] == "xor"]  # the notebook's XOR net: curves and its 2×2 matrix
+    xor = [r for r in doc["models"] if r["dataset"] == "xor"]  # the notebook's XOR net: curves and its 2×2 matrix
     # per MNIST net: curves, confusion matrix, misclassified digits; no MNIST digits for the XOR net
     assert text.count('src="data:image/png;base64,') == 3 * len(mnist) + 2 * len(xor)
 
 
 def test_each_model_is_shown_beside_its_reference_with_differences_marked(lab10_report):
     lang, doc, html = lab10_report
-    compared = {r["index"]: r["reference"] for r in doc["runs"] if r.get("reference")}
-    assert set(compared) == {r["index"] for r in doc["runs"] if r["dataset"] == "mnist"}  # XOR has no reference here
+    compared = {r["index"]: r["reference"] for r in doc["models"] if r.get("reference")}
+    assert set(compared) == {r["index"] for r in doc["models"] if r["dataset"] == "mnist"}  # XOR has no reference here
     names = {ref["name"] for ref in compared.values()}
     assert {"adam-he", "he-dropout", "deep-8x512"} <= names
     dropout = next(ref for ref in compared.values() if ref["name"] == "he-dropout")
@@ -67,9 +67,9 @@ def test_each_model_is_shown_beside_its_reference_with_differences_marked(lab10_
     assert relu["differences"] and relu["rows"][0]["free"] == ["initializer"]
     assert 'class="yours free"' in text and 'class="theirs free"' in text and 'class="yours diff"' not in text
     # the same difference where the part has a rule is marked as one
-    ruled = {**doc, "runs": [{**r, "reference": {**r["reference"], "rows": [{**row, "free": []} for row in
-                                                                           r["reference"]["rows"]]}}
-                             if r.get("reference") else r for r in doc["runs"]]}
+    ruled = {**doc, "models": [{**r, "reference": {**r["reference"], "rows": [{**row, "free": []} for row in
+                                                                             r["reference"]["rows"]]}}
+                               if r.get("reference") else r for r in doc["models"]]}
     marked = render_html(ruled, None, lang)
     assert 'class="yours diff"' in marked and 'class="theirs diff"' in marked
 

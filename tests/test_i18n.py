@@ -89,11 +89,11 @@ def test_a_damaged_stored_message_renders_its_id_instead_of_raising():
 def test_relang_rewords_a_stored_report_document():
     doc = {"lang": "ko", "status": "graded",
            "checks": [{"id": "a", "title": "깊은 신경망", "title_en": "Deep net", "titles": {"ko": "깊은 신경망"},
-                       "message": "Dropout 없음", "text": to_json(msg("no Dropout"))}],
-           "cells": [{"index": 1, "error": "x", "error_text": "NameError: x", "hint": "…",
-                      "hint_text": to_json(msg("`{name}` is not imported: add `{statement}` to the first cell.",
-                                               name="np", statement="import numpy as np"))}],
-           "runs": [], "messages": ["…"], "message_texts": [to_json(msg("no model.save(...) call ran"))]}
+                       "message": "Dropout 없음", "message_phrase": to_json(msg("no Dropout"))}],
+           "cells": [{"index": 1, "error": "x", "error_phrase": "NameError: x", "hint": "…",
+                      "hint_phrase": to_json(msg("`{name}` is not imported: add `{statement}` to the first cell.",
+                                                 name="np", statement="import numpy as np"))}],
+           "models": [], "messages": ["…"], "message_phrases": [to_json(msg("no model.save(...) call ran"))]}
     en = relang(doc, "en")
     assert en["lang"] == "en" and en["checks"][0]["title"] == "Deep net" and en["checks"][0]["message"] == "no Dropout"
     assert en["cells"][0]["hint"] == "`np` is not imported: add `import numpy as np` to the first cell."

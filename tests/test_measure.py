@@ -34,7 +34,7 @@ def test_a_model_trained_again_after_it_was_measured_early_is_measured_again(tmp
     keep = tmp_path / "keep"
     result = grader("check", str(path), "-a", "lab09-xor", "--json", "--keep", str(keep), "--data-dir", str(mnist_dir))
     assert result.returncode in (0, 1), result.stderr[-2000:]
-    other, run = json.loads(result.stdout)["runs"]
+    other, run = json.loads(result.stdout)["models"]
     assert other["test_accuracy"] is not None
     early = [r.get("early", False) for r in json.loads((keep / "measure-results.json").read_text())]
     # the untouched model's early figure was used; the retrained one's early figure, if any, is that of

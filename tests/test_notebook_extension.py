@@ -105,12 +105,12 @@ def test_loaded_first_it_traces_every_model_the_session_trains(loaded_first):
     stack and every Keras 3 minor, where the grader's own pinned pair is not installed)."""
     _, mine = loaded_first
     assert mine["status"] == "graded" and mine["assignment"] == "lab10-mnist"
-    assert [(r["cell"], r["architecture"]) for r in mine["runs"]] == [
+    assert [(r["cell"], r["architecture"]) for r in mine["models"]] == [
         (3, "Dense(256,relu)×2 > Dense(10,softmax)"), (4, "[Dense(256,relu) > Dropout(0.3)]×2 > Dense(10,softmax)")]
-    for run in mine["runs"]:  # traced by the fit hook as it trained, measured in the session
+    for run in mine["models"]:  # traced by the fit hook as it trained, measured in the session
         assert run["measured_by"] == "grader" and run["test_accuracy"] > 0.9 and run["epochs"] == 1
         assert len(run["history"]["loss"]) == 1 and run["optimizer"] == "Adam" and run["batch_size"] == 100
-    assert abs(mine["runs"][1]["reported_accuracy"] - mine["runs"][1]["test_accuracy"]) <= 0.005  # its evaluate()
+    assert abs(mine["models"][1]["reported_accuracy"] - mine["models"][1]["test_accuracy"]) <= 0.005  # its evaluate()
     by_id = {c["id"]: c for c in mine["checks"]}  # each model found its part (one epoch is too short to pass)
     assert by_id["relu-mlp"]["status"] != "not_attempted" and by_id["he-dropout"]["status"] != "not_attempted"
     assert by_id["save-load"]["status"] == "passed"
@@ -125,10 +125,10 @@ def test_the_bottom_cell_measures_the_sessions_models_as_grader_check_does(loade
 
     assert set(mine) == set(graded)
     assert [set(c) for c in mine["checks"]] == [set(c) for c in graded["checks"]]
-    assert [set(r) for r in mine["runs"]] == [set(r) for r in graded["runs"]]
+    assert [set(r) for r in mine["models"]] == [set(r) for r in graded["models"]]
     assert mine["status"] == graded["status"] == "graded" and mine["assignment"] == "lab10-mnist"
-    assert len(mine["runs"]) == len(graded["runs"]) == 2
-    for live, sandboxed in zip(mine["runs"], graded["runs"]):
+    assert len(mine["models"]) == len(graded["models"]) == 2
+    for live, sandboxed in zip(mine["models"], graded["models"]):
         assert live["measured_by"] == sandboxed["measured_by"] == "grader"
         assert live["architecture"] == sandboxed["architecture"] and live["cell"] == sandboxed["cell"]
         assert abs(live["test_accuracy"] - sandboxed["test_accuracy"]) <= 0.005
@@ -149,8 +149,8 @@ def test_loaded_only_in_the_last_cell_it_finds_the_live_model_and_says_what_it_m
     client, nb = client_for(path)
     client.execute()
     doc = json.loads(stdout_of(nb.cells[-1]))
-    assert len(doc["runs"]) == 1, [(r["model"], r["architecture"]) for r in doc["runs"]]
-    (run,) = doc["runs"]  # `model` holds the dropout net; the first net was overwritten unseen
+    assert len(doc["models"]) == 1, [(r["model"], r["architecture"]) for r in doc["models"]]
+    (run,) = doc["models"]  # `model` holds the dropout net; the first net was overwritten unseen
     assert run["architecture"] == "[Dense(256,relu) > Dropout(0.3)]×2 > Dense(10,softmax)"
     assert run["measured_by"] == "grader" and run["test_accuracy"] > 0.9 and run["epochs"] == 1
     assert run["history"]["loss"] and run["model"] == "model"

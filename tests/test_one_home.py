@@ -15,7 +15,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from grader.errors import AssignmentError
-from grader.models import CELL_TIMEOUT_S, LANGS, RUN_TIMEOUT_S, Lang, Limits
+from grader.models import CELL_TIMEOUT_S, LANGS, RUN_TIMEOUT_S, Lang, RunLimits
 
 PACKAGE = Path(__file__).resolve().parent.parent / "grader"
 NOT_A_LANGUAGE = "zz"
@@ -120,10 +120,10 @@ def test_every_default_time_limit_is_the_one_in_models(tmp_path):
 
     assert 0 < CELL_TIMEOUT_S <= RUN_TIMEOUT_S
     expected = {"cell_timeout_s": CELL_TIMEOUT_S, "run_timeout_s": RUN_TIMEOUT_S}
-    assert {k: getattr(Limits(), k) for k in expected} == expected
+    assert {k: getattr(RunLimits(), k) for k in expected} == expected
     assert {f.name: f.default for f in fields(RunConfig) if f.name in expected} == expected
-    assert {k: getattr(schema.Limits(), k) for k in expected} == expected
-    assert _assignment(tmp_path, TINY).limits == Limits()  # an assignment without [limits]
+    assert {k: getattr(schema.LimitsTable(), k) for k in expected} == expected
+    assert _assignment(tmp_path, TINY).limits == RunLimits()  # an assignment without [limits]
 
 
 def test_no_module_spells_a_default_time_limit_again():

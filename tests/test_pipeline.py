@@ -63,13 +63,13 @@ def test_reference_quality_run_gets_full_marks(tmp_path):
     assert report.score == report.max_score == 13 and report.exit_code == 0, report.checks
     doc = to_dict(report)
     assert set(doc) >= {"grader_version", "submission", "sha256", "assignment", "status", "score", "max_score",
-                        "checks", "runs", "cells", "messages", "duration_s"}
+                        "checks", "models", "cells", "messages", "duration_s"}
     assert doc["cells"][0]["index"] == 3 and doc["cells"][0]["status"] == "error"
     # each model beside the reference of the part it fits (recorded in reference.json by `grader reference`);
     # the reference's Adam/He net has He in its output layer too, so #2 differs there
     paired = {c.model: (c.reference.name, c.differences) for c in report.comparisons}
     assert paired == {0: ("relu-mlp", 3), 1: ("adam-he", 1), 2: ("he-dropout", 0), 3: ("deep-8x512", 0)}
-    assert doc["runs"][2]["reference"]["history"]["loss"], "the reference's curve travels with the report"
+    assert doc["models"][2]["reference"]["history"]["loss"], "the reference's curve travels with the report"
 
 
 def test_printed_accuracy_without_training_earns_no_accuracy_points(tmp_path):
@@ -140,8 +140,8 @@ def test_a_result_graded_in_korean_and_stored_exports_in_english(tmp_path):
     (row,) = json.loads(path.read_text(encoding="utf-8"))
     en = row["report"]
     shown = ([c["title"] for c in en["checks"]] + [c["message"] for c in en["checks"] if c["id"].startswith("quiz") is False]
-             + [c["hint"] for c in en["cells"]] + en["messages"] + [r["reference"]["summary"] for r in en["runs"]]
-             + [r["reference"]["check_title"] for r in en["runs"]])
+             + [c["hint"] for c in en["cells"]] + en["messages"] + [r["reference"]["summary"] for r in en["models"]]
+             + [r["reference"]["check_title"] for r in en["models"]])
     assert en["lang"] == "en" and not [s for s in shown if any("\uac00" <= ch <= "\ud7a3" for ch in s)]  # no Hangul
     adam = next(c for c in en["checks"] if c["id"] == "adam-he")
     assert adam["title"] == "Adam optimizer with He initialisation"

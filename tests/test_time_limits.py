@@ -42,7 +42,7 @@ def check(path, mnist_dir, mode, timeout=LIMIT_S, *extra):
 
 
 def assert_stopped_and_graded(doc, mode):
-    (run,) = doc["runs"]
+    (run,) = doc["models"]
     assert run["accelerated"] is (mode == "fast"), run["training"]
     assert 0 < run["epochs"] < ASKED[mode], run["epochs"]
     assert run["test_accuracy"] is not None and run["measured_by"] == "grader"  # measured, not zeroed

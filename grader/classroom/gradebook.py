@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from grader.feedback.i18n import upgrade_document
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS students (
     id TEXT PRIMARY KEY,
@@ -129,7 +131,7 @@ class Gradebook:
             db.executemany("INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            [(result_id, r["index"], r["model"], r.get("architecture"), r.get("params"),
                              r.get("epochs"), r.get("test_accuracy"), r.get("measured_by"))
-                            for r in report.get("runs", [])])
+                            for r in report.get("models", [])])
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -144,7 +146,7 @@ class Gradebook:
             query += " AND r.assignment = ?"
             params = (assignment,)
         for row in self.db.execute(query + " ORDER BY r.student_id", params):
-            yield Row(*row[:8], report=json.loads(row[8]))
+            yield Row(*row[:8], report=upgrade_document(json.loads(row[8])))  # grader 0.3 wrote old keys
 
     def count_results(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]

@@ -18,7 +18,9 @@ from grader.message import Message, Phrase, msg
 
 
 @dataclass(frozen=True)
-class Facts:
+class Traced:
+    """What `read_facts` found in the runtime's facts document: the traced models, a module's cell, notes."""
+
     models: tuple[TracedModel, ...] = ()
     cells: tuple[CellResult, ...] = ()  # only for modules: the runtime reports the module as one cell
     notes: tuple[Phrase, ...] = ()  # the runtime's own notes are English strings (inside/ has no catalogue)
@@ -26,27 +28,27 @@ class Facts:
     loads: tuple[str, ...] = ()  # file names passed to load_model
 
 
-def read_facts(out_dir: Path, cell_of_position: Mapping[int, int]) -> Facts:
+def read_facts(out_dir: Path, cell_of_position: Mapping[int, int]) -> Traced:
     """What the runtime recorded in `out_dir/facts.json`, with the runtime's cell positions
     (`inside.state.cell_number`) mapped to notebook cell indices."""
     path = Path(out_dir) / FACTS_FILE
     if not path.is_file():
-        return Facts(notes=(msg("no training was traced (the grader's runtime left no facts)"),))
+        return Traced(notes=(msg("no training was traced (the grader's runtime left no facts)"),))
     if path.stat().st_size > MAX_FACTS_BYTES:
-        return Facts(notes=(msg("the trace file was too large and was ignored"),))
+        return Traced(notes=(msg("the trace file was too large and was ignored"),))
     try:
         facts = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return Facts(notes=(msg("the trace file was unreadable and was ignored"),))
+        return Traced(notes=(msg("the trace file was unreadable and was ignored"),))
     if not isinstance(facts, dict):
-        return Facts(notes=(msg("the trace file was malformed and was ignored"),))
+        return Traced(notes=(msg("the trace file was malformed and was ignored"),))
     if facts.get("version") != FACTS_VERSION:
-        return Facts(notes=(msg("the trace file has version {got}, not {want}, and was ignored",
+        return Traced(notes=(msg("the trace file has version {got}, not {want}, and was ignored",
                                 got=str(facts.get("version"))[:20], want=FACTS_VERSION),))
     return _from_document(facts, cell_of_position)
 
 
-def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) -> Facts:
+def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) -> Traced:
     notes: list[Phrase] = []
     models = []
     for raw in facts.get("models", []) if isinstance(facts.get("models"), list) else []:
@@ -73,7 +75,7 @@ def _from_document(facts: FactsDocument, cell_of_position: Mapping[int, int]) ->
         notes.append(msg("TensorFlow {tensorflow} and Keras {keras} ran this code (Colab runs TensorFlow {colab_tf} "
                          "and Keras {colab_keras})", tensorflow=stack["tensorflow"][:20], keras=stack["keras"][:20],
                          colab_tf=COLAB_PAIR[0], colab_keras=COLAB_PAIR[1]))
-    return Facts(tuple(models), tuple(cells), tuple(notes), _files(facts, "saves"), _files(facts, "loads"))
+    return Traced(tuple(models), tuple(cells), tuple(notes), _files(facts, "saves"), _files(facts, "loads"))
 
 
 def _list(facts: Mapping[str, Any], key: str) -> list:

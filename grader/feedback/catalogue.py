@@ -301,7 +301,7 @@ HINTS: dict[str, str] = {
 
 
 REPORT: dict[str, dict] = {
-    "en": {"bonus": "bonus", "checks": "Checks", "runs": "Trained models (measured by the grader)", "cells": "Failing cells",
+    "en": {"bonus": "bonus", "checks": "Checks", "models": "Trained models (measured by the grader)", "cells": "Failing cells",
            "total": "Total", "status": "status", "points": "points", "message": "message", "check": "check",
            "model": "model", "arch": "architecture", "params": "params", "opt": "optimizer", "epochs": "epochs",
            "acc": "test acc.", "you": "yours", "hint": "hint", "rejected": "Submission rejected",
@@ -310,7 +310,7 @@ REPORT: dict[str, dict] = {
            "graded": "Submission `{name}`, graded by grader {version} in {secs:.0f} s.",
            "quick": "Quick check: training was capped (1 epoch, 6,000 images); {n} accuracy check(s) not judged. "
                     "Run without --quick for the grade."},
-    "ko": {"bonus": "보너스", "checks": "채점 항목", "runs": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
+    "ko": {"bonus": "보너스", "checks": "채점 항목", "models": "학습된 모델 (채점기가 직접 측정)", "cells": "오류가 난 셀",
            "total": "총점", "status": "결과", "points": "점수", "message": "설명", "check": "항목",
            "model": "모델", "arch": "구조", "params": "파라미터", "opt": "옵티마이저", "epochs": "에폭",
            "acc": "테스트 정확도", "you": "직접 측정", "hint": "힌트", "rejected": "제출물을 채점할 수 없습니다",
@@ -324,7 +324,7 @@ REPORT: dict[str, dict] = {
 
 PAGE: dict[str, dict] = {
     "en": {"title": "Grading report", "score": "Score", "checks": "Checks", "check": "check", "status": "status",
-           "points": "points", "message": "message", "runs": "Trained models, measured by the grader",
+           "points": "points", "message": "message", "models": "Trained models, measured by the grader",
            "arch": "architecture", "params": "parameters", "optimizer": "optimizer", "epochs": "epochs",
            "acc": "test accuracy", "curves": "Training curves", "confusion": "Confusion matrix (rows: true digit)",
            "wrong": "Misclassified test digits (true → predicted)", "cells": "Failing cells", "hint": "Hint",
@@ -337,7 +337,7 @@ PAGE: dict[str, dict] = {
            "legend_free": "differs in a choice the part leaves to you",
            "statuses": {"passed": "done", "failed": "rewrite", "error": "error", "skipped": "not judged", "not_attempted": "not attempted"}},
     "ko": {"title": "채점 결과", "score": "점수", "checks": "채점 항목", "check": "항목", "status": "결과",
-           "points": "점수", "message": "설명", "runs": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
+           "points": "점수", "message": "설명", "models": "학습된 모델 (채점기가 직접 측정)", "arch": "구조",
            "params": "파라미터", "optimizer": "옵티마이저", "epochs": "에폭", "acc": "테스트 정확도",
            "curves": "학습 곡선", "confusion": "혼동 행렬 (행: 실제 숫자)", "wrong": "틀린 테스트 이미지 (실제 → 예측)",
            "cells": "오류가 난 셀", "hint": "힌트", "notes": "참고", "quiz": "퀴즈", "none": "학습된 모델이 없습니다.",

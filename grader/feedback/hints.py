@@ -19,7 +19,7 @@ from grader.models import Lang
 
 
 @dataclass(frozen=True)
-class Facts:
+class FailedCell:
     """What a failing cell left behind; `text` is the error and traceback together."""
 
     source: str
@@ -42,17 +42,17 @@ class Rule:
     """`match` returns the values the messages are formatted with, or None when the rule does not apply."""
 
     name: str
-    match: Callable[[Facts], Mapping[str, object] | None]
+    match: Callable[[FailedCell], Mapping[str, object] | None]
     message: str  # English, a str.format pattern and the catalogue's key
 
 
 def hint_for(source: str, error: Phrase | None, traceback: str | None) -> Message | None:
     """The hint of the first matching rule, or None. Without an error or traceback there is nothing to explain."""
-    facts = Facts(source or "", english(error), traceback or "")
-    if not (facts.error.strip() or facts.traceback.strip()):
+    cell = FailedCell(source or "", english(error), traceback or "")
+    if not (cell.error.strip() or cell.traceback.strip()):
         return None
     for rule in RULES:
-        found = rule.match(facts)
+        found = rule.match(cell)
         if found is not None:
             return msg(rule.message, **found)
     return None
@@ -72,7 +72,7 @@ def default_lang() -> Lang:
 _OPTIMIZER_LR = re.compile(r"\b(\w+)\s*\(([^()]*?)\blr\s*=\s*([\w.+\-]+)")
 
 
-def _keras_lr(f: Facts) -> Mapping[str, str] | None:
+def _keras_lr(f: FailedCell) -> Mapping[str, str] | None:
     said = f.says(r"not recognized[^\n]*['\"]lr['\"]|unexpected keyword argument ['\"]lr['\"]|has no attribute ['\"]lr['\"]")
     call = _OPTIMIZER_LR.search(f.source)
     if not said and not (call and f.says(r"not recognized|unexpected keyword")):
@@ -85,7 +85,7 @@ def _keras_lr(f: Facts) -> Mapping[str, str] | None:
     return {"optimizer": name, "value": value}
 
 
-def _eager(f: Facts) -> Mapping[str, str] | None:
+def _eager(f: FailedCell) -> Mapping[str, str] | None:
     if f.says(r"enable_eager_execution") or (f.has(r"enable_eager_execution") and f.says(r"AttributeError")):
         return {}
     return None
@@ -153,7 +153,7 @@ def _tf1_found(entry: _Tf1) -> dict[str, object]:
     return {"api": entry.api, "fix": msg(entry.fix)}
 
 
-def _tf1_by_error(f: Facts) -> Mapping[str, str] | None:
+def _tf1_by_error(f: FailedCell) -> Mapping[str, str] | None:
     m = f.says(r"module ['\"]tensorflow[\w.]*['\"] has no attribute ['\"](\w+)['\"]")
     name = m.group(1) if m else None
     if name is None and (m := f.says(r"has no attribute ['\"](make_(?:one_shot|initializable)_iterator)['\"]")):
@@ -168,12 +168,12 @@ def _tf1_by_error(f: Facts) -> Mapping[str, str] | None:
     return None
 
 
-def _tf1_by_source(f: Facts) -> Mapping[str, str] | None:
+def _tf1_by_source(f: FailedCell) -> Mapping[str, str] | None:
     hits = [(m.start(), i) for i, e in enumerate(_TF1) if (m := re.search(e.pattern, f.source))]
     return _tf1_found(_TF1[min(hits)[1]]) if hits else None
 
 
-def _tf1_mnist(f: Facts) -> Mapping[str, object] | None:
+def _tf1_mnist(f: FailedCell) -> Mapping[str, object] | None:
     said = f.says(r"No module named ['\"]tensorflow\.examples|has no attribute ['\"](?:examples|read_data_sets)['\"]")
     if said or (f.has(r"tensorflow\.examples\.tutorials|input_data\.read_data_sets") and
                 f.says(r"ModuleNotFoundError|ImportError|AttributeError")):
@@ -181,13 +181,13 @@ def _tf1_mnist(f: Facts) -> Mapping[str, object] | None:
     return None
 
 
-def _predict_classes(f: Facts) -> Mapping[str, object] | None:
+def _predict_classes(f: FailedCell) -> Mapping[str, object] | None:
     if f.says(r"has no attribute ['\"]predict_(?:classes|proba)['\"]"):
         return {}
     return None
 
 
-def _colab(f: Facts) -> Mapping[str, str] | None:
+def _colab(f: FailedCell) -> Mapping[str, str] | None:
     if f.says(r"No module named ['\"]google(?:\.colab)?['\"]"):
         return {}
     if f.has(r"\bgoogle\.colab\b") and f.says(r"ModuleNotFoundError|ImportError"):
@@ -195,7 +195,7 @@ def _colab(f: Facts) -> Mapping[str, str] | None:
     return None
 
 
-def _colab_preinstalled(f: Facts) -> Mapping[str, str] | None:
+def _colab_preinstalled(f: FailedCell) -> Mapping[str, str] | None:
     """An import Colab answers from its preinstalled set and the grading environment cannot."""
     m = f.says(r"No module named ['\"]([\w.]+)['\"]")
     if not m:
@@ -206,7 +206,7 @@ def _colab_preinstalled(f: Facts) -> Mapping[str, str] | None:
     return None
 
 
-def _download(f: Facts) -> Mapping[str, str] | None:
+def _download(f: FailedCell) -> Mapping[str, str] | None:
     pattern = (
         r"URLError|URL fetch failure|urlopen error|HTTPError|Name or service not known|"
         r"Temporary failure in name resolution|Max retries exceeded|gaierror|Network is unreachable|"
@@ -215,12 +215,12 @@ def _download(f: Facts) -> Mapping[str, str] | None:
     return {} if f.says(pattern) else None
 
 
-def _memory(f: Facts) -> Mapping[str, str] | None:
+def _memory(f: FailedCell) -> Mapping[str, str] | None:
     pattern = r"ResourceExhaustedError|MemoryError|OOM when allocating|out of memory|Unable to allocate"
     return {} if f.says(pattern) else None
 
 
-def _labels(f: Facts) -> Mapping[str, str] | None:
+def _labels(f: FailedCell) -> Mapping[str, str] | None:
     pattern = (
         r"[Ss]hapes \([^)]*\) and \([^)]*\) are incompatible|`target` and `output`|target\.shape=|"
         r"logits and labels must|Received a label value"
@@ -228,7 +228,7 @@ def _labels(f: Facts) -> Mapping[str, str] | None:
     return {} if f.says(pattern) else None
 
 
-def _input_shape(f: Facts) -> Mapping[str, str] | None:
+def _input_shape(f: FailedCell) -> Mapping[str, str] | None:
     pattern = (
         r"Input \d+ of layer .* is incompatible|is incompatible with the layer|expected shape|"
         r"expected axis -?\d+ of input shape|cannot reshape array|Matrix size-incompatible"
@@ -245,14 +245,14 @@ _IMPORTS = {
 }
 
 
-def _missing_import(f: Facts) -> Mapping[str, str] | None:
+def _missing_import(f: FailedCell) -> Mapping[str, str] | None:
     m = f.says(r"NameError: name '(\w+)' is not defined")
     if m and m.group(1) in _IMPORTS:
         return {"name": m.group(1), "statement": _IMPORTS[m.group(1)]}
     return None
 
 
-def _name_error(f: Facts) -> Mapping[str, str] | None:
+def _name_error(f: FailedCell) -> Mapping[str, str] | None:
     m = f.says(r"NameError: name '(\w+)' is not defined")
     return {"name": m.group(1)} if m else None
 

@@ -19,23 +19,24 @@ from grader.grading.compare import BLOCK_FIELDS
 
 
 def render_html(doc: Mapping[str, Any], data_path: Path | None, lang: str = "en") -> str:
-    """The report page in `lang` (the document is worded again if it was stored in another);
+    """The report page in `lang` (the document is worded again if it was stored in another, and read
+    under today's key names if grader 0.3 stored it: `i18n.relang`);
     `data_path` (MNIST) supplies the images of misclassified digits."""
     doc = relang(doc, lang)
     env = Environment(loader=PackageLoader("grader.feedback", "templates"), autoescape=select_autoescape(["html"]))
     images = _test_images(data_path)
-    runs = []
-    for run in doc.get("runs", []):
-        reference = run.get("reference") or {}
-        curves, overlaid = _curves(run.get("history", {}), reference.get("history") or {})
-        runs.append({**run, "curves": curves, "curves_overlaid": overlaid,
-                     "confusion_png": _confusion(run.get("confusion") or []),
-                     # the grid shows MNIST test images: other datasets' indices point elsewhere
-                     "wrong_png": _misclassified(run.get("misclassified") or [], images)
-                     if run.get("dataset") == "mnist" else None})
+    models = []
+    for model in doc.get("models", []):
+        reference = model.get("reference") or {}
+        curves, overlaid = _curves(model.get("history", {}), reference.get("history") or {})
+        models.append({**model, "curves": curves, "curves_overlaid": overlaid,
+                       "confusion_png": _confusion(model.get("confusion") or []),
+                       # the grid shows MNIST test images: other datasets' indices point elsewhere
+                       "wrong_png": _misclassified(model.get("misclassified") or [], images)
+                       if model.get("dataset") == "mnist" else None})
     quiz = [c for c in doc.get("checks", []) if c["id"].startswith("quiz")]
     checks = [c for c in doc.get("checks", []) if not c["id"].startswith("quiz")]
-    return env.get_template("report.html").render(doc=doc, runs=runs, checks=checks, quiz=quiz, lang=lang,
+    return env.get_template("report.html").render(doc=doc, models=models, checks=checks, quiz=quiz, lang=lang,
                                                   t=TEXT.get(lang, TEXT["en"]), fields=BLOCK_FIELDS)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.feedback.catalogue import REPORT as _TEXT
-from grader.feedback.i18n import relang, render as word
+from grader.feedback.i18n import relang, render as word, upgrade_document
 from grader.grading.compare import comparison_dict, summarize
 from grader.message import Phrase, join, msg
 from grader.message import to_json as phrase_json
@@ -33,15 +33,15 @@ def to_dict(report: Report) -> dict[str, Any]:
         "bonus_score": report.bonus_score,
         "checks": [{"id": c.id, "title": c.title, "title_en": c.title, "titles": dict(c.titles), "bonus": c.bonus,
                     "status": c.status,
-                    "score": c.score, "max_score": c.max_score, "message": "", "text": phrase_json(c.message),
-                    "hint": None, "hint_text": phrase_json(c.hint)}
+                    "score": c.score, "max_score": c.max_score, "message": "",
+                    "message_phrase": phrase_json(c.message), "hint": None, "hint_phrase": phrase_json(c.hint)}
                    for c in report.checks],
-        "runs": [_run_dict(m, compared.get(m.index)) for m in report.runs],
-        "cells": [{"index": c.index, "status": c.status, "error": None, "error_text": phrase_json(c.error), "hint": None,
-                   "hint_text": phrase_json(c.hint), "traceback": c.traceback} for c in report.cells if c.status != "ok"],
+        "models": [_model_dict(m, compared.get(m.index)) for m in report.models],
+        "cells": [{"index": c.index, "status": c.status, "error": None, "error_phrase": phrase_json(c.error), "hint": None,
+                   "hint_phrase": phrase_json(c.hint), "traceback": c.traceback} for c in report.cells if c.status != "ok"],
         "messages": [],
-        "message_texts": [phrase_json(m) for m in report.messages],
-        "verdict": None, "verdict_text": phrase_json(verdict(report)),  # submit, or what to redo
+        "message_phrases": [phrase_json(m) for m in report.messages],
+        "verdict": None, "verdict_phrase": phrase_json(verdict(report)),  # submit, or what to redo
         "duration_s": report.duration_s,
         "quick": report.quick,
         "lang": report.lang,
@@ -82,7 +82,7 @@ def training_path(model: TracedModel) -> Phrase | None:
     return msg("trained by Keras's own loop: {why}", why=model.not_accelerated or "?")
 
 
-def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> dict[str, Any]:
+def _model_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "model": model.name, "index": model.index, "method": model.method, "cell": model.cell,
         "architecture": model.architecture(),
@@ -91,9 +91,9 @@ def _run_dict(model: TracedModel, reference: dict[str, Any] | None = None) -> di
         "optimizer": model.optimizer, "learning_rate": model.learning_rate, "loss": model.loss,
         "epochs": model.epochs, "batch_size": model.batch_size, "steps": model.steps,
         "dataset": model.dataset, "test_accuracy": model.test_accuracy, "measured_by": model.measured_by,
-        "measure_note": None, "measure_note_text": phrase_json(model.measure_note), "reported_accuracy": model.reported_accuracy,
+        "measure_note": None, "measure_note_phrase": phrase_json(model.measure_note), "reported_accuracy": model.reported_accuracy,
         "trained_on_test": model.trained_on_test, "capped": dict(model.capped),
-        "accelerated": model.accelerated, "training": None, "training_text": phrase_json(training_path(model)),
+        "accelerated": model.accelerated, "training": None, "training_phrase": phrase_json(training_path(model)),
         "history": {k: list(v) for k, v in model.history.items()},
         "confusion": [list(row) for row in model.confusion],
         "misclassified": [list(m) for m in model.misclassified],
@@ -129,15 +129,15 @@ def render(report: Report, console) -> None:
                        word(c.message, lang) + (f"\n→ {word(c.hint, lang)}" if c.hint else ""))
     console.print(checks)
 
-    if report.runs:
-        runs = Table(title=t["runs"], title_justify="left", expand=True)
+    if report.models:
+        models = Table(title=t["models"], title_justify="left", expand=True)
         for name, kw in (("#", {"justify": "right"}), (t["model"], {"overflow": "fold"}),
                          (t["arch"], {"overflow": "fold", "ratio": 4, "min_width": 24}),
                          (t["params"], {"justify": "right"}), (t["opt"], {"overflow": "fold"}),
                          (t["epochs"], {"justify": "right"}), (t["acc"], {"justify": "right"}),
                          (t["you"], {"justify": "right"})):
-            runs.add_column(name, **kw)
-        for m in report.runs:
+            models.add_column(name, **kw)
+        for m in report.models:
             acc = f"{m.test_accuracy:.4f}" if m.test_accuracy is not None else Text("—", style="dim")
             if m.trained_on_test:
                 acc = Text(f"{acc} (test set!)", style="red")
@@ -147,11 +147,11 @@ def render(report: Report, console) -> None:
                 epochs += f" ({t['of']} {m.capped['epochs']})"
             lr = f" {m.learning_rate:g}" if m.learning_rate else ""
             where = f"{m.name}\n{t['cell']} {m.cell}" if m.cell is not None else m.name
-            runs.add_row(str(m.index + 1), where, m.architecture() or "—",
+            models.add_row(str(m.index + 1), where, m.architecture() or "—",
                          f"{m.params:,}", f"{m.optimizer or '—'}{lr}", epochs, acc, reported)
-        console.print(runs)
-        notes = [f"#{m.index + 1}: {word(m.measure_note, lang)}" for m in report.runs if m.measure_note]
-        notes += [f"#{m.index + 1}: {word(training_path(m), lang)}" for m in report.runs if training_path(m)]
+        console.print(models)
+        notes = [f"#{m.index + 1}: {word(m.measure_note, lang)}" for m in report.models if m.measure_note]
+        notes += [f"#{m.index + 1}: {word(training_path(m), lang)}" for m in report.models if training_path(m)]
         notes += [f"#{c.model + 1} {word(summarize(c), lang)}" for c in report.comparisons]
         for note in notes:
             console.print(Text(note, style="dim"))
@@ -199,8 +199,7 @@ def _tail(text: str, lines: int) -> str:
 def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
     """The same report as `grader check`, as Markdown, from its JSON document (for feedback files);
     in `lang` if given, else in the language the document was worded in."""
-    if lang is not None:
-        doc = relang(doc, lang)
+    doc = relang(doc, lang) if lang is not None else upgrade_document(doc)  # a stored 0.3 document too
     t = _TEXT.get(doc.get("lang", "en"), _TEXT["en"])
     bonus = doc.get("bonus_score") or 0
     extra = f" (+{bonus:g} {t['bonus']})" if any(c.get("bonus") for c in doc.get("checks", [])) else ""
@@ -216,13 +215,13 @@ def to_markdown(doc: dict[str, Any], lang: str | None = None) -> str:
         hint = f" → {c['hint']}" if c.get("hint") else ""
         lines.append(f"| {title} | {t['statuses'].get(c['status'], c['status'])} | "
                      f"{c['score']:g}/{c['max_score']:g} | {_cell(c['message'] + hint)} |")
-    if doc["runs"]:
-        lines += ["", f"## {t['runs']}", "",
+    if doc["models"]:
+        lines += ["", f"## {t['models']}", "",
                   f"| # | {t['model']} | {t['arch']} | {t['epochs']} | {t['acc']} |", "|---|---|---|---|---|"]
-        for r in doc["runs"]:
+        for r in doc["models"]:
             acc = "—" if r["test_accuracy"] is None else f"{r['test_accuracy']:.4f}"
             lines.append(f"| {r['index'] + 1} | {r['model']} | {_cell(r['architecture'])} | {r['epochs']} | {acc} |")
-        lines += [""] + [f"- #{r['index'] + 1} {r['reference']['summary']}" for r in doc["runs"] if r.get("reference")]
+        lines += [""] + [f"- #{r['index'] + 1} {r['reference']['summary']}" for r in doc["models"] if r.get("reference")]
     failing = [c for c in doc["cells"] if c["status"] != "ok"]
     if failing:
         lines += ["", f"## {t['cells']}", ""]

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 from grader.grading.kinds import CheckSpec, assignment_module, forget, kinds_of, spec_of
 from grader.grading.schema import Check, QuizCheck, validate_assignment
 from grader.errors import AssignmentError, AssignmentNotFound
-from grader.models import Assignment, Limits, ResourceLimits
+from grader.models import Assignment, ResourceLimits, RunLimits
 
 def shipped_dirs() -> list[Path]:
     package = Path(__file__).resolve().parents[1]
@@ -86,8 +86,8 @@ def load(folder: Path) -> Assignment:
         match_all=tuple(s.lower() for s in top.match_all) + tuple("!" + s.lower() for s in top.match_none),
         dataset=top.dataset,
         recognize=top.recognize.model_dump(),
-        limits=Limits(cell_timeout_s=limits.cell_timeout_s, run_timeout_s=limits.run_timeout_s,
-                      resources=ResourceLimits(**resources)),
+        limits=RunLimits(cell_timeout_s=limits.cell_timeout_s, run_timeout_s=limits.run_timeout_s,
+                         resources=ResourceLimits(**resources)),
         checks=checks,
         accelerate=top.accelerate,
         quiz=quiz,

@@ -166,7 +166,7 @@ def _row(a: Block, b: Block) -> BlockRow:
 
 
 def comparison_dict(comparison: Comparison) -> dict[str, Any]:
-    """The JSON form the report documents carry (and the HTML page renders); `summary_text` is the
+    """The JSON form the report documents carry (and the HTML page renders); `summary_phrase` is the
     summary as a message, which the report renders into `summary` in its reader's language."""
     ref = comparison.reference
     return {
@@ -175,7 +175,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
         "accuracy": ref.accuracy, "epochs": ref.epochs,
         "architecture": describe(ref.layers),
         "history": {k: list(v) for k, v in ref.history.items()},
-        "differences": comparison.differences, "faults": comparison.faults, "summary_text": to_json(summarize(comparison)),
+        "differences": comparison.differences, "faults": comparison.faults, "summary_phrase": to_json(summarize(comparison)),
         "rows": [{"status": row.status, "differs": list(row.differs), "free": list(row.free),
                   "layer": mine, "reference_layer": theirs,
                   "yours": _block_dict(row.yours), "reference": _block_dict(row.reference)}

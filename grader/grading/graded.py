@@ -26,6 +26,6 @@ def graded_report(run: Run, assignment: Assignment, answers: Mapping[str, str], 
     checks = score(Evidence(run, answers, quick=quick), assignment)
     return Report(grader_version=__version__, submission=submission, sha256=sha256, assignment=assignment.id,
                   status="graded", entry=entry, score=round(sum(c.score for c in checks), 2),
-                  max_score=assignment.max_score, checks=checks, runs=run.models, cells=run.cells,
+                  max_score=assignment.max_score, checks=checks, models=run.models, cells=run.cells,
                   messages=tuple(messages), duration_s=round(time.monotonic() - started, 2), lang=lang, quick=quick,
                   comparisons=compare_models(run.models, assignment))

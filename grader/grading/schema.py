@@ -133,7 +133,9 @@ class CustomCheck(Check):
     model_config = ConfigDict(extra="allow", frozen=True)
 
 
-class Limits(_Strict):
+class LimitsTable(_Strict):
+    """An assignment file's `[limits]` table, as written; loaded into `models.RunLimits`."""
+
     cell_timeout_s: float = Field(CELL_TIMEOUT_S, gt=0)
     run_timeout_s: float = Field(RUN_TIMEOUT_S, gt=0)
     memory_mb: int | None = Field(None, gt=0)
@@ -167,7 +169,7 @@ class AssignmentFile(_Strict):
     match_all: list[str] = []
     match_none: list[str] = []
     recognize: Recognize = Recognize()
-    limits: Limits = Limits()
+    limits: LimitsTable = LimitsTable()
     accelerate: bool = Field(True, description="train by the runtime's fast path where it gives Keras's own "
                                                "result (false: Keras's loop for every fit)")
     checks: list[dict[str, Any]] = []
