@@ -4,10 +4,12 @@
 The 0.3 reading goes in grader 0.5."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from conftest import dense, traced
 
+from grader.classroom import gradebook
 from grader.classroom.export import export
 from grader.classroom.gradebook import Gradebook
 from grader.feedback.html import render_html
@@ -134,7 +136,8 @@ def test_a_0_3_document_rewords_and_renders_as_todays(lang):
 
 
 @pytest.mark.parametrize("lang", [None, "en", "ko"])
-def test_a_gradebook_written_by_0_3_exports_as_todays(tmp_path, lang):
+def test_a_gradebook_written_by_0_3_exports_as_todays(tmp_path, monkeypatch, lang):
+    monkeypatch.setattr(gradebook, "time", SimpleNamespace(strftime=lambda _: "2025-06-02T10:00:00"))  # one graded_at
     exported = {}
     for name, doc in (("old", stored_by_0_3()), ("new", written_by_0_4())):
         outdir = tmp_path / name
