@@ -10,7 +10,8 @@ producing a report at all, or for a usage mistake by the person running it.
     │   ├── UnsafeArchive         traversal, absolute paths, links, bombs, too many entries
     │   └── NoEntryPoint          no notebook or module to run; unreadable notebook
     ├── UsageError                the command was called wrongly (exit 2)
-    │   └── AssignmentNotFound    no assignment of that name / the submission is not from this course
+    │   ├── AssignmentNotFound    no assignment of that name / the submission is not from this course
+    │   └── RecordingError        --replay was given a file that is not a run recorded by --keep
     ├── DatasetError              the grader's own copy of a dataset is missing or wrong (exit 2)
     ├── AssignmentError           an assignment file is invalid (an author's mistake, exit 2)
     └── ExecutionError            the grader could not run the student process at all (exit 2)
@@ -64,6 +65,10 @@ class AssignmentNotFound(UsageError):
     def __init__(self, message: Phrase, candidates: tuple[str, ...] = ()):
         super().__init__(message)
         self.candidates = candidates
+
+
+class RecordingError(UsageError):
+    code = "recording"
 
 
 class DatasetError(GraderError):

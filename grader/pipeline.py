@@ -24,6 +24,7 @@ from grader.feedback.hints import hint_for
 from grader.message import Phrase, msg
 from grader.intake.locate import locate
 from grader.execution.measure import measure, start_worker
+from grader.execution.replay import RECORDING_FILE, ReplayExecutor, record_run
 from grader.models import Assignment, Lang, Report, Run
 from grader.execution.sandbox import SandboxMode, choose
 from grader.intake.unpack import unpack
@@ -54,9 +55,10 @@ QUICK_CAPS = {"max_epochs": 1, "max_samples": 6000}
 
 def check_submission(source: Path, options: Options, executor: Executor | None = None) -> Report:
     started = time.monotonic()
-    # before any work: a missing dataset is the user's to fix (an executor that replays recorded runs
-    # reads no data, so unit tests need no 55 MB file)
-    data_path = find_mnist(options.data_dir) if getattr(executor, "needs_dataset", True) else Path(os.devnull)
+    # a replayed run was measured when it was recorded: it reads no data and starts no measuring process
+    replaying = isinstance(executor, ReplayExecutor)
+    # before any work: a missing dataset is the user's to fix
+    data_path = Path(os.devnull) if replaying else find_mnist(options.data_dir)
     sandbox = choose(options.sandbox)  # strict without bubblewrap stops here, before running anything
     workdir = Path(tempfile.mkdtemp(prefix="grader-")) if options.keep_dir is None else Path(options.keep_dir)
     try:
@@ -72,7 +74,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             timeout_s=options.timeout_s, seed=options.seed, threads=options.threads,
             quick=QUICK_CAPS if options.quick else None, faithful=options.faithful)
         # the clean measuring process imports TensorFlow while the student's code runs
-        worker = start_worker(config.out_dir, data_path) if getattr(executor, "needs_dataset", True) else None
+        worker = None if replaying else start_worker(config.out_dir, data_path)
         try:
             run = execute(located.entry, config, executor, options.progress)
         except BaseException as exc:
@@ -83,6 +85,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
                                 error=exc.code)
             raise
         run = add_hints(measure(with_student_paths(run, submission.root), data_path, worker))
+        if options.keep_dir is not None:  # `--replay` grades it again, with no kernel, TensorFlow or data
+            record_run(run, workdir / RECORDING_FILE)
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
             run = replace(run, messages=run.messages + (

@@ -94,6 +94,31 @@ def test_every_student_has_exactly_one_row_with_a_reason(graded):
     assert not (klass / "escape.txt").exists() and not (out / "escape.txt").exists()
 
 
+def key_shape(value):
+    """The keys of a document, all the way down (lists by their items): what a reader of it relies on."""
+    if isinstance(value, dict):
+        return {k: key_shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [key_shape(v) for v in value if isinstance(v, (dict, list))]
+    return None
+
+
+def test_the_stored_report_has_the_keys_of_grader_check_json(graded, mnist_dir):
+    """`grader grade` stores the document `grader check --json` prints, graded or refused (and the
+    self-check's is `grader check`'s: tests/test_notebook_extension.py)."""
+    klass, out, _ = graded
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    stored = dict(db.execute("SELECT student_id, report FROM results WHERE current = 1").fetchall())
+    db.close()
+    for student in ("202300001", "202300011"):  # graded; not a zip
+        (path,) = klass.glob(f"{student}_*")
+        checked = grader("check", str(path), "-a", "lab09-xor", "--timeout", "60", "--data-dir", str(mnist_dir),
+                         "--json", "--lang", "ko")
+        doc, kept = json.loads(checked.stdout), json.loads(stored[student])
+        assert doc["status"] == kept["status"] and doc["score"] == kept["score"], student
+        assert key_shape(doc) == key_shape(kept), student
+
+
 def test_exports(graded, tmp_path):
     _, out, _ = graded
     assert grader("export", str(out), "--format", "csv").returncode == 0

@@ -9,6 +9,7 @@ from conftest import dense, traced
 
 from grader.grading.assignment import find
 from grader.execution.execute import RunConfig
+from grader.execution.replay import ReplayExecutor
 from grader.models import CellResult, Entry, Layer, Run
 from grader.pipeline import Options, check_submission
 from grader.feedback.report import to_dict
@@ -16,23 +17,20 @@ from grader.feedback.report import to_dict
 QUIZ = "# Quiz\n1. q\n * 박지성(O), 손흥민(O), 안정환\n2. q\n * Stochastic\n3. q\n * 60000 / 50 = 1,200\n4. q\n * 28 * 28"
 
 
-class FakeExecutor:
-    """Stands in for the kernel: returns a recorded run for whatever entry it is given."""
-
-    needs_dataset = False  # recorded facts: no MNIST file is read
+class FakeExecutor(ReplayExecutor):
+    """Stands in for the kernel: the packaged replay executor, given a run built here, that also
+    remembers what it was asked to run."""
 
     def __init__(self, models, cells=(), markdown=(QUIZ,)):
-        self.models, self.cells, self.markdown = models, cells, markdown
+        super().__init__(Run(entry=Entry(Path("unused"), "notebook", "unused"), cells=tuple(cells),
+                             models=tuple(models), markdown=tuple(markdown), saves=("test.h5",), loads=("test.h5",)))
         self.seen: list[Entry] = []
         self.configs: list[RunConfig] = []
 
     def run(self, entry: Entry, config: RunConfig) -> Run:
         self.seen.append(entry)
         self.configs.append(config)
-        return Run(entry=entry, cells=tuple(self.cells), models=tuple(self.models), markdown=tuple(self.markdown),
-                   saves=self.saves, loads=self.saves)
-
-    saves: tuple[str, ...] = ("test.h5",)
+        return super().run(entry, config)
 
 
 def notebook_zip(tmp_path: Path) -> Path:

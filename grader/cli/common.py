@@ -16,6 +16,7 @@ from rich.console import Console
 
 from grader.errors import AssignmentNotFound, GraderError
 from grader.feedback.hints import default_lang
+from grader.message import msg
 from grader.models import LANGS
 
 err = Console(stderr=True)
@@ -54,6 +55,32 @@ def fail(exc: GraderError, json_for: Optional[Path] = None, lang: str = "en") ->
     raise typer.Exit(exc.exit_code)
 
 
+def report_bug(exc: BaseException, argv: list[str]) -> NoReturn:
+    """A failure that is no `GraderError`: a bug in the grader, never the submission's fault. The user
+    gets one sentence and the file holding the traceback (for the course staff), a --json run its one
+    document (a rejected report with the error "internal"), and the exit code 2."""
+    import os
+    import tempfile
+    import traceback
+
+    from grader._version import __version__
+
+    log = Path(tempfile.gettempdir()) / f"grader-internal-error-{os.getpid()}.log"
+    try:
+        log.write_text(f"grader {__version__}\nargs: {argv}\n\n" + "".join(traceback.format_exception(exc)),
+                       encoding="utf-8")
+        where = f"the details are in {log}: please send that file to the course staff"
+    except OSError:
+        where = "please tell the course staff what you ran"
+    err.print(f"[bold red]internal error:[/] grader {__version__} failed ({type(exc).__name__}); this is a bug in "
+              f"the grader, not in the submission. {where}.", highlight=False)
+    if "--json" in argv and not json_written():
+        target = next((a for a in argv[1:] if not a.startswith("-")), "")
+        print_rejected(Path(target), msg("the grader failed on its own (a bug in the grader, not in the submission)"),
+                       "internal", default_lang())
+    sys.exit(2)
+
+
 def print_rejected(path: Path, why, code: str, lang: str = "en") -> None:
     from grader.feedback.report import to_json
     from grader.models import Report
@@ -72,3 +99,9 @@ def emit_json(text: str) -> None:
 
 def json_written() -> bool:
     return _json_written
+
+
+def reset_json() -> None:
+    """A new command begins (`main` may run several in one process, as the unit tier does)."""
+    global _json_written
+    _json_written = False

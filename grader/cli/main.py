@@ -18,9 +18,12 @@ from grader._version import DISTRIBUTION, __version__
 from grader.cli import grade as class_commands
 from grader.cli import labs
 from grader.cli.common import (FAITHFUL_HELP, ExportFormat, LangChoice, SandboxChoice, emit_json, err, fail,
-                               json_written, lang_of, print_rejected)
+                               json_written, lang_of, print_rejected, report_bug,
+                               reset_json)
 from grader.cli.data import data_app
 from grader.errors import GraderError, UsageError
+from grader.feedback.hints import default_lang
+from grader.message import msg
 
 __all__ = ["app", "main", "LangChoice", "SandboxChoice", "ExportFormat"]
 
@@ -44,9 +47,12 @@ def check(
     sandbox: SandboxChoice = typer.Option("auto", "--sandbox", help="auto: bubblewrap if available; strict: refuse without it; off"),
     faithful: bool = typer.Option(False, "--faithful", help=FAITHFUL_HELP),
     html: Optional[Path] = typer.Option(None, "--html", help="also write a self-contained HTML report with plots"),
+    replay: Optional[Path] = typer.Option(None, "--replay", help="grade again the run that --keep recorded (DIR/run.json): "
+                                                               "nothing runs, today's thresholds and keys apply"),
 ) -> None:
     """Run a submission, measure what it trained, and report the score."""
     from grader.grading import assignment as assignments
+    from grader.execution.replay import ReplayExecutor
     from grader.pipeline import Options, check_submission
     from grader.feedback.report import render, to_dict, to_json
 
@@ -57,8 +63,9 @@ def check(
         options = Options(assignment=chosen, assignments_dir=assignments_dir, data_dir=data_dir,
                           timeout_s=timeout, lang=lang_of(lang), keep_dir=keep,
                           quick=quick, sandbox=sandbox.value, faithful=faithful)
-        if json_out or not err.is_terminal:
-            report = check_submission(path, options)
+        executor = ReplayExecutor.from_file(replay) if replay is not None else None
+        if json_out or not err.is_terminal or executor is not None:
+            report = check_submission(path, options, executor)
         else:  # a live status line while the student's code runs: cell, elapsed time, epoch and loss
             with err.status("starting the student's code...") as status:
                 report = check_submission(path, replace(options, progress=lambda text: status.update(text)))
@@ -113,16 +120,22 @@ def version() -> None:
     _print_version()
 
 
-def main() -> None:
+def main(args: Optional[list[str]] = None) -> None:
+    """The command, on `args` (default: the process's own arguments); it always ends in SystemExit."""
+    argv = sys.argv[1:] if args is None else list(args)
+    reset_json()
     try:
-        app()
+        app(args=argv, prog_name="grader")
     except SystemExit as exc:
         # Typer's own usage errors (a bad option, a missing argument) exit 2 before any command ran:
         # under --json they still get their one document, a rejected report with the error "usage"
-        if exc.code == 2 and "--json" in sys.argv[1:] and not json_written():
-            target = next((a for a in sys.argv[2:] if not a.startswith("-")), "")
-            print_rejected(Path(target), "the command line was not understood (see the message on stderr)", "usage")
+        if exc.code == 2 and "--json" in argv and not json_written():
+            target = next((a for a in argv[1:] if not a.startswith("-")), "")
+            print_rejected(Path(target), msg("the command line was not understood (see the message on stderr)"),
+                           "usage", default_lang())
         raise
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug of the grader's own: one clear sentence and a log, never a traceback
+        report_bug(exc, argv)

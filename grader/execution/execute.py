@@ -20,8 +20,8 @@ __all__ = ["Executor", "RunConfig", "execute"]
 
 
 class Executor(Protocol):
-    """Runs one entry. An executor with `needs_dataset = False` (one that replays recorded runs)
-    lets the pipeline skip finding and verifying the MNIST file."""
+    """Runs one entry and returns what happened. `ReplayExecutor` (replay.py) returns a recorded run,
+    already measured: the pipeline then finds no MNIST file and starts no measuring process."""
 
     def run(self, entry: Entry, config: RunConfig) -> Run: ...
 

@@ -183,6 +183,17 @@ MESSAGES: dict[str, str] = {
     "the trace file was malformed and was ignored": "추적 파일의 형식이 잘못되어 무시했습니다",
     "the trace file has version {got}, not {want}, and was ignored": "추적 파일의 버전이 {want}이(가) 아니라 {got}이어서 무시했습니다",
     "a traced model record was malformed and ignored ({error})": "추적한 모델 기록 하나의 형식이 잘못되어 무시했습니다 ({error})",
+    # the command line
+    "the command line was not understood (see the message on stderr)": "명령줄을 이해하지 못했습니다 (stderr의 메시지를 보세요)",
+    "the grader failed on its own (a bug in the grader, not in the submission)":
+        "채점기 자체가 실패했습니다 (제출물이 아니라 채점기의 버그입니다)",
+    # --replay: a run recorded by --keep
+    "{path}: the recording is over {mb} MB": "{path}: 기록 파일이 {mb} MB를 넘습니다",
+    "{path}: the recording cannot be read ({error})": "{path}: 기록 파일을 읽을 수 없습니다 ({error})",
+    "{path}: the recording is not JSON": "{path}: 기록 파일이 JSON이 아닙니다",
+    "{path}: not a run recorded by `grader check --keep` (recording version {want})":
+        "{path}: `grader check --keep`이 기록한 실행이 아닙니다 (기록 버전 {want})",
+    "{path}: the recording's {field} is malformed": "{path}: 기록 파일의 {field} 형식이 잘못되었습니다",
     "model #{n}: training stopped by the time limit at epoch {epoch:,} of {of}; this model was graded as it was then":
         "모델 #{n}: 시간 제한으로 {of} 에폭 중 {epoch:,} 에폭에서 학습이 멈췄습니다. 그때의 모델로 채점했습니다",
     "cell ran longer than {s:g} s": "셀이 {s:g}초보다 오래 실행되었습니다",
