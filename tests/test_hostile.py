@@ -5,6 +5,7 @@ everything could not pass: the report must still hold that model, measured.
 """
 
 import json
+import os
 import socket
 import threading
 import uuid
@@ -48,8 +49,11 @@ def run_module(tmp_path, mnist_dir, body, *extra):
 
 
 def assert_nowhere(token, *places):
+    # os.walk, not rglob: other runs (a parallel worker's) create and delete folders under /tmp while
+    # this walks, and a folder gone mid-walk is no escaped file
     for place in places:
-        found = [p for p in Path(place).rglob(f"*{token}*")] if Path(place).is_dir() else []
+        found = [os.path.join(root, name) for root, dirs, files in os.walk(place) for name in dirs + files
+                 if token in name]
         assert not found, f"hostile file escaped: {found}"
 
 

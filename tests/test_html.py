@@ -29,13 +29,28 @@ def chromium(url: str, *args: str) -> subprocess.CompletedProcess:
 EXAMPLE = ROOT / "submissions/lab10-course-notebook/submit.zip"
 
 
-@pytest.fixture(scope="module", params=["en", "ko"])
-def lab10_report(request, tmp_path_factory, mnist_dir):
-    """The example Lab 10 submission (the course notebook), checked with --quick so the suite stays fast."""
-    lang = request.param
-    html = tmp_path_factory.mktemp("html") / f"report_{lang}.html"
+@pytest.fixture(scope="module")
+def lab10_kept(tmp_path_factory, mnist_dir):
+    """The example Lab 10 submission (the course notebook), checked once with --quick (so the suite
+    stays fast) and --keep: the recording the other language's report is graded again from."""
+    keep = tmp_path_factory.mktemp("html-kept") / "keep"
+    html = keep.parent / "report_en.html"
     result = grader("check", str(EXAMPLE), "-a", "lab10-mnist", "--quick", "--json", "--html", str(html),
-                    "--data-dir", str(mnist_dir), "--lang", lang)
+                    "--data-dir", str(mnist_dir), "--lang", "en", "--keep", str(keep))
+    return json.loads(result.stdout), html, keep / "run.json"
+
+
+@pytest.fixture(scope="module", params=["en", "ko"])
+def lab10_report(request, lab10_kept, mnist_dir):
+    """The report in each language, as the command writes it: English from the run, Korean from the
+    same run replayed (`--replay`: nothing runs again, the report is made the same way)."""
+    lang = request.param
+    doc, html, recording = lab10_kept
+    if lang == "en":
+        return lang, doc, html
+    html = html.with_name(f"report_{lang}.html")
+    result = grader("check", str(EXAMPLE), "-a", "lab10-mnist", "--quick", "--json", "--html", str(html),
+                    "--data-dir", str(mnist_dir), "--lang", lang, "--replay", str(recording))
     return lang, json.loads(result.stdout), html
 
 
