@@ -31,7 +31,7 @@ def test_exports_and_markdown_feedback(tmp_path):
     book.record("2", "이", "b.zip", "t", "lab", "k2", {**report(0.0, "rejected"), "checks": [], "models": []}, 2)
     rows = list(book.current("lab"))
     text = to_csv(rows)
-    assert text.splitlines()[0].startswith("student_id,name,status,score,max_score,a")
+    assert text.splitlines()[0].startswith("student_id,name,status,score,auto_score,max_score,a,overrides,review")
     assert len(text.splitlines()) == 3
     assert gradescope(rows[0].report)["tests"][0]["score"] == 3.0
     assert "could not be graded" in gradescope(rows[1].report)["output"]

@@ -100,3 +100,67 @@ def test_a_zip_with_a_bad_crc_gives_the_code_it_can_read_and_never_raises(tmp_pa
     with pytest.raises(zipfile.BadZipFile):
         zipfile.ZipFile(path).read("b.py")  # the damage is real
     assert code_of(path) == "good = 'kept'\n"
+
+
+# --- fair to students who wrote little or started from the same lines ---------------------------------
+
+TEMPLATE = ("import tensorflow as tf\nimport numpy as np\nx_data = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], "
+            "dtype=np.float32)\ny_data = np.array([[0], [1], [1], [0]], dtype=np.float32)\n"
+            "model = tf.keras.Sequential()\nmodel.add(tf.keras.Input(shape=(2,)))\n")
+OWN = [  # each student's own few lines after the class's template
+    "model.add(tf.keras.layers.Dense(8, activation='relu'))\nmodel.add(tf.keras.layers.Dense(1, activation='sigmoid'))\n",
+    "model.add(tf.keras.layers.Dense(16, activation='tanh'))\nmodel.add(tf.keras.layers.Dense(1, activation='sigmoid'))\n",
+    "model.add(tf.keras.layers.Dense(4))\nmodel.add(tf.keras.layers.Dense(1))\n",
+    "print(model.summary())\n",
+    "model.compile('adam', 'mse')\n",
+    "layer = tf.keras.layers.Dense(2, activation='sigmoid')\nmodel.add(layer)\n",
+]
+
+
+def test_a_class_built_from_one_template_has_no_pair_flagged():
+    codes = {f"20230{i}": TEMPLATE + own for i, own in enumerate(OWN)}
+    pairs = compare(codes)
+    assert not any(p.suspicious for p in pairs), [(p.a, p.b, p.similarity, p.overlap_tokens) for p in pairs
+                                                  if p.suspicious]
+
+
+def test_without_the_fairness_rules_the_template_class_would_be_flagged():
+    """The rules do the work: counting every shared passage and no token floor flags template pairs."""
+    from grader.classroom.similarity import Rules
+
+    codes = {f"20230{i}": TEMPLATE + own for i, own in enumerate(OWN)}
+    naive = compare(codes, rules=Rules(min_tokens=0, shared_by=len(codes)))
+    assert any(p.suspicious and p.similarity >= 0.99 for p in naive)
+
+
+def test_a_copy_inside_a_template_class_is_still_flagged():
+    codes = {f"20230{i}": TEMPLATE + own for i, own in enumerate(OWN)}
+    codes["2023001"] = "\n\n".join(ORIGINAL)
+    codes["2023002"] = "\n\n".join(COPY)
+    pairs = compare(codes)
+    flagged = {(p.a, p.b) for p in pairs if p.suspicious}
+    assert flagged == {("2023001", "2023002")}, pairs[:3]
+
+
+def test_a_tiny_submission_is_never_flagged_at_100_percent():
+    codes = {"a": "print(1 + 1)\nx = [i * i for i in range(10)]\nprint(sum(x))\n",
+             "b": "print(1 + 1)\nx = [i * i for i in range(10)]\nprint(sum(x))\n", "c": "\n".join(ORIGINAL)}
+    pairs = compare(codes)
+    same = next(p for p in pairs if {p.a, p.b} == {"a", "b"})
+    assert same.similarity == 1.0 and not same.suspicious
+
+
+def test_the_similarity_command_takes_the_rules_and_says_what_it_left_out(tmp_path):
+    from grader.cli.main import main
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for i, own in enumerate(OWN):
+        with zipfile.ZipFile(klass / f"20230{i}_학생{i}_submit.zip", "w") as zf:
+            zf.writestr("xor.py", TEMPLATE + own)
+    for args, flagged in (([], False), (["--min-tokens", "0", "--shared-by", "10"], True)):
+        with pytest.raises(SystemExit) as ended:
+            main(["similarity", str(klass), "--html", str(tmp_path / "sim.html"), *args])
+        assert ended.value.code in (0, None)
+        page = (tmp_path / "sim.html").read_text(encoding="utf-8")
+        assert ('class="sus"' in page) is flagged, args

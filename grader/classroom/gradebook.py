@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from grader.classroom.overrides import TOTAL, Final, Override, Requested, automatic_points, final_of
+from grader.errors import UsageError
 from grader.feedback.i18n import upgrade_document
 
 SCHEMA = """
@@ -57,6 +59,17 @@ CREATE TABLE IF NOT EXISTS check_results (
     max_score REAL NOT NULL,
     message TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS overrides (
+    student_id TEXT NOT NULL REFERENCES students(id),
+    assignment TEXT NOT NULL,
+    check_id TEXT NOT NULL,
+    points REAL NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL DEFAULT '',
+    set_at TEXT NOT NULL,
+    auto_points REAL,
+    PRIMARY KEY (student_id, assignment, check_id)
+);
 CREATE TABLE IF NOT EXISTS runs (
     result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
@@ -83,6 +96,12 @@ class Row:
     max_score: float
     graded_at: str
     report: Mapping[str, Any]
+    assignment: str = ""
+    overrides: tuple[Override, ...] = ()  # the TA's, beside the automatic result (classroom/overrides.py)
+
+    @property
+    def final(self) -> Final:
+        return final_of(self.report, self.overrides)
 
 
 class Gradebook:
@@ -139,14 +158,73 @@ class Gradebook:
 
     def current(self, assignment: str | None = None) -> Iterator[Row]:
         query = ("SELECT r.student_id, s.name, sub.file, sub.sha256, r.status, r.score, r.max_score, r.graded_at,"
-                 " r.report FROM results r JOIN students s ON s.id = r.student_id"
+                 " r.report, r.assignment FROM results r JOIN students s ON s.id = r.student_id"
                  " JOIN submissions sub ON sub.id = r.submission_id WHERE r.current = 1")
         params: tuple = ()
         if assignment:
             query += " AND r.assignment = ?"
             params = (assignment,)
-        for row in self.db.execute(query + " ORDER BY r.student_id", params):
-            yield Row(*row[:8], report=upgrade_document(json.loads(row[8])))  # grader 0.3 wrote old keys
+        overrides = self.overrides(assignment)
+        for row in self.db.execute(query + " ORDER BY r.student_id", params).fetchall():
+            yield Row(*row[:8], report=upgrade_document(json.loads(row[8])),  # grader 0.3 wrote old keys
+                      assignment=row[9], overrides=overrides.get((row[0], row[9]), ()))
+
+    # --- the TA's overrides ---------------------------------------------------------------------------
+
+    def overrides(self, assignment: str | None = None) -> dict[tuple[str, str], tuple[Override, ...]]:
+        """Every override, by (student, assignment)."""
+        query = "SELECT student_id, assignment, check_id, points, comment, by, set_at, auto_points FROM overrides"
+        rows = self.db.execute(query + (" WHERE assignment = ?" if assignment else ""),
+                               (assignment,) if assignment else ()).fetchall()
+        out: dict[tuple[str, str], list[Override]] = {}
+        for row in rows:
+            out.setdefault((row[0], row[1]), []).append(Override(*row))
+        return {key: tuple(value) for key, value in out.items()}
+
+    def assignments(self) -> list[str]:
+        return [a for (a,) in self.db.execute("SELECT DISTINCT assignment FROM results WHERE current = 1 ORDER BY 1")]
+
+    def set_overrides(self, assignment: str, requested: list[Requested]) -> list[Override]:
+        """Record the overrides, all or none (one transaction): each must name a student with a current
+        result for `assignment`, a check of that result (or the total), and points from 0 to what the
+        check (or the assignment, bonus included) can give. Raises `UsageError` naming the first bad one."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S")
+        reports = {row.student_id: row.report for row in self.current(assignment)}
+        made = []
+        for want in requested:
+            report = reports.get(want.student_id)
+            if report is None:
+                raise UsageError(f"student {want.student_id} has no result for {assignment} in this gradebook")
+            auto = automatic_points(report, want.check_id)
+            if auto is None:
+                ids = ", ".join(c["id"] for c in report.get("checks", []))
+                raise UsageError(f"{assignment} has no check {want.check_id!r} (its checks: {ids}; or the total)")
+            top = (float(report.get("max_score", 0.0)) + sum(c["max_score"] for c in report.get("checks", [])
+                                                             if c.get("bonus")) if want.check_id == TOTAL else
+                   next(float(c["max_score"]) for c in report["checks"] if c["id"] == want.check_id))
+            if not 0 <= want.points <= top:
+                raise UsageError(f"student {want.student_id}, {want.check_id or 'total'}: {want.points:g} points "
+                                 f"is outside 0 to {top:g}")
+            made.append(Override(want.student_id, assignment, want.check_id, want.points, want.comment, want.by,
+                                 now, auto))
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT INTO overrides VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (student_id, assignment,"
+                           " check_id) DO UPDATE SET points=excluded.points, comment=excluded.comment, by=excluded.by,"
+                           " set_at=excluded.set_at, auto_points=excluded.auto_points",
+                           [(o.student_id, o.assignment, o.check_id, o.points, o.comment, o.by, o.set_at,
+                             o.auto_points) for o in made])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return made
+
+    def remove_override(self, student_id: str, assignment: str, check_id: str) -> bool:
+        cursor = self.db.execute("DELETE FROM overrides WHERE student_id=? AND assignment=? AND check_id=?",
+                                 (student_id, assignment, check_id))
+        return cursor.rowcount > 0
 
     def count_results(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]

@@ -2,15 +2,22 @@
 
 Notebooks are compared by their code cells. copydetect tokenises with Pygments and replaces
 identifiers, strings and numbers, so renamed variables and changed comments do not hide a copy;
-fingerprints are sets of hashed token k-grams, so reordered cells do not either. Code every
-student was given (the assignment's starter code and the reference solution transcribed from the
-lecture notes) is boilerplate: it is removed before comparing.
+fingerprints are sets of hashed token k-grams, so reordered cells do not either.
+
+Fair to students who wrote little or started from the same lines (`Rules`):
+- code every student was given (the assignment's starter code and the reference solution
+  transcribed from the lecture notes) is boilerplate, removed before comparing;
+- so is any passage found in the code of more than `shared_by` students (MOSS's `-m`): the class's
+  own template, a tutorial everybody followed;
+- a pair is flagged only with at least `min_tokens` tokens in common besides (JPlag's minimum
+  match idea): two tiny submissions are never flagged at 100 % for a few shared lines.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -20,7 +27,22 @@ from grader.intake.unpack import READ_ERRORS as ZIP_ERRORS
 
 K = 25  # tokens per k-gram: shorter matches are noise (copydetect's default noise threshold)
 WINDOW = 1  # winnowing window; 1 keeps every k-gram (classes are small)
-FLAG_AT = 0.5  # similarity from which a pair is reported as suspicious
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When a pair is flagged; `grader similarity` and `grader grade` take each as an option."""
+
+    flag_at: float = 0.5  # the share of code in common from which a pair is flagged
+    min_tokens: int = 80  # ...and the fewest tokens in common beyond boilerplate (about six lines of code)
+    shared_by: int | None = None  # a passage in more students' code is boilerplate; None: max(4, a tenth)
+
+    def boilerplate_after(self, students: int) -> int:
+        """Passages in the code of more than this many students are the class's boilerplate."""
+        return self.shared_by if self.shared_by is not None else max(4, students // 10)
+
+
+FLAG_AT = Rules().flag_at  # the default, as reports state it
 
 
 @dataclass(frozen=True)
@@ -30,6 +52,8 @@ class Ranking:
     pairs: tuple["Pair", ...]
     codes: Mapping[str, str]  # student id -> the code compared
     names: Mapping[str, str]  # student id -> name
+    rules: "Rules" = None  # type: ignore[assignment]  # set by rank_class
+    common: int = 0  # k-grams found in more than `rules.boilerplate_after` students' code, left out
 
 
 @dataclass(frozen=True)
@@ -39,10 +63,11 @@ class Pair:
     similarity: float  # the larger of the two overlap fractions, 0..1
     overlap_tokens: int
     slices: tuple  # copydetect's copied slices in each code text
+    flagged: bool = False  # by the `Rules` the pair was ranked under
 
     @property
     def suspicious(self) -> bool:
-        return self.similarity >= FLAG_AT
+        return self.flagged
 
 
 def code_of(path: Path) -> str:
@@ -84,42 +109,57 @@ def fingerprint(code: str, boilerplate=None):
                            fp=io.StringIO(code))
 
 
-def compare(codes: Mapping[str, str], boilerplate_code: Iterable[str] = ()) -> list[Pair]:
+def compare(codes: Mapping[str, str], boilerplate_code: Iterable[str] = (), rules: Rules = Rules()) -> list[Pair]:
     """Every pair of students, most similar first."""
+    return _compare(codes, boilerplate_code, rules)[0]
+
+
+def _compare(codes: Mapping[str, str], boilerplate_code: Iterable[str], rules: Rules) -> tuple[list[Pair], int]:
+    """The pairs, and how many k-grams were left out as the class's own boilerplate."""
     import numpy as np
     from copydetect import compare_files
 
-    shared: set = set()
+    given: set = set()
     for code in boilerplate_code:
         if code.strip():
-            shared |= fingerprint(code).hashes
-    boilerplate = np.array(sorted(shared), dtype=np.int64)
-    prints = {sid: fingerprint(code, boilerplate) for sid, code in codes.items() if code.strip()}
+            given |= fingerprint(code).hashes
+    texts = {sid: code for sid, code in codes.items() if code.strip()}
+    prints = {sid: fingerprint(code, np.array(sorted(given), dtype=np.int64)) for sid, code in texts.items()}
+    seen_by = Counter(h for fp in prints.values() for h in fp.hashes)
+    limit = rules.boilerplate_after(len(prints))
+    common = {h for h, students in seen_by.items() if students > limit}
+    if common:  # fingerprinted again without them, so the matched regions shown leave them out too
+        boilerplate = np.array(sorted(given | common), dtype=np.int64)
+        prints = {sid: fingerprint(code, boilerplate) for sid, code in texts.items()}
     ids = sorted(prints)
     pairs = []
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             overlap, (sim_a, sim_b), slices = compare_files(prints[a], prints[b])
-            pairs.append(Pair(a, b, float(max(sim_a, sim_b)), int(overlap), slices))
-    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+            similarity = float(max(sim_a, sim_b))
+            pairs.append(Pair(a, b, similarity, int(overlap), slices,
+                              flagged=similarity >= rules.flag_at and int(overlap) >= rules.min_tokens))
+    return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b)), len(common)
 
 
-def rank_class(candidates, assignment=None) -> Ranking:
-    """Every pair of the class's candidates (`batch.Candidate`), without the code `assignment` gave them."""
+def rank_class(candidates, assignment=None, rules: Rules = Rules()) -> Ranking:
+    """Every pair of the class's candidates (`batch.Candidate`), without the code `assignment` gave them
+    nor the passages most of the class shares."""
     codes = {c.student_id: code_of(c.path) for c in candidates}
-    pairs = compare(codes, boilerplate_of(assignment) if assignment is not None else [])
-    return Ranking(tuple(pairs), codes, {c.student_id: c.name for c in candidates})
+    pairs, common = _compare(codes, boilerplate_of(assignment) if assignment is not None else [], rules)
+    return Ranking(tuple(pairs), codes, {c.student_id: c.name for c in candidates}, rules, common)
 
 
 def write_side_by_side(path: Path, ranking: Ranking, top: int) -> Path:
     """`side_by_side_html` of the `top` pairs, written to `path` (its folder made if needed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(side_by_side_html(list(ranking.pairs), ranking.codes, top), encoding="utf-8")
+    path.write_text(side_by_side_html(list(ranking.pairs), ranking.codes, top, ranking.rules or Rules()),
+                    encoding="utf-8")
     return path
 
 
-def side_by_side_html(pairs: list[Pair], codes: Mapping[str, str], top: int = 20) -> str:
+def side_by_side_html(pairs: list[Pair], codes: Mapping[str, str], top: int = 20, rules: Rules = Rules()) -> str:
     """A self-contained HTML page: the ranked pairs, each with its matched regions highlighted."""
     from copydetect.utils import highlight_overlap
     from jinja2 import Environment
@@ -130,7 +170,7 @@ def side_by_side_html(pairs: list[Pair], codes: Mapping[str, str], top: int = 20
         right, _ = highlight_overlap(codes[pair.b], pair.slices[1], "<mark>", "</mark>", escape_html=True)
         shown.append({"pair": pair, "left": left, "right": right})
     template = Environment(autoescape=True).from_string(_TEMPLATE)
-    return template.render(items=shown, flag=FLAG_AT)
+    return template.render(items=shown, rules=rules)
 
 
 _TEMPLATE = """<!doctype html>
@@ -145,8 +185,10 @@ mark { background: #ffd76e; }
 </style></head><body>
 <h1>Similarity report</h1>
 <p>Pairs ranked by the share of code they have in common (winnowed token fingerprints; renamed
-variables, comments and cell order do not matter; code from the lecture notes is excluded).
-Pairs at {{ "%.0f" | format(flag * 100) }}% or more are marked.</p>
+variables, comments and cell order do not matter; code from the lecture notes, and passages found in
+more than {{ rules.shared_by if rules.shared_by is not none else "a tenth (at least 4)" }} students' code, are excluded).
+Pairs at {{ "%.0f" | format(rules.flag_at * 100) }}% or more with at least {{ rules.min_tokens }} tokens in common
+are marked.</p>
 <table class="rank"><tr><th>#</th><th>student</th><th>student</th><th>similarity</th><th>tokens in common</th></tr>
 {% for item in items %}<tr class="{{ 'sus' if item.pair.suspicious }}"><td>{{ loop.index }}</td>
 <td>{{ item.pair.a }}</td><td>{{ item.pair.b }}</td><td>{{ "%.0f" | format(item.pair.similarity * 100) }}%</td>

@@ -34,6 +34,7 @@ class ExportFormat(str, Enum):
     csv = "csv"
     json = "json"
     gradescope = "gradescope"
+    canvas = "canvas"
 
 
 FAITHFUL_HELP = "train by Keras's own loop only (no fast path; the same weights, slower)"

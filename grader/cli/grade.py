@@ -25,12 +25,18 @@ def grade(
     sandbox: SandboxChoice = typer.Option("auto", "--sandbox"),
     lang: Optional[LangChoice] = typer.Option(None, "--lang"),
     faithful: bool = typer.Option(False, "--faithful", help=FAITHFUL_HELP),
+    flag_at: float = typer.Option(0.5, "--flag-at", min=0.0, max=1.0, help="share of code in common that flags a pair"),
+    min_tokens: int = typer.Option(80, "--min-tokens", min=0, help="fewest tokens in common (beyond boilerplate) "
+                                                                  "a flagged pair has"),
+    shared_by: Optional[int] = typer.Option(None, "--shared-by", min=1, help="passages in more students' code than "
+                                            "this are boilerplate (default: a tenth of the class, at least 4)"),
 ) -> None:
     """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
     from grader.classroom import grade_class
-    from grader.classroom.similarity import rank_class
+    from grader.classroom.similarity import Rules, rank_class
     from grader.grading.assignment import find
 
+    rules = Rules(flag_at=flag_at, min_tokens=min_tokens, shared_by=shared_by)
     try:
         chosen = find(assignment)
         with BatchProgress() as show:
@@ -42,7 +48,7 @@ def grade(
     err.print("done: " + result.tally.text(), highlight=False)
     batch_summary(result)
     if len(result.candidates) > 1:
-        similarity_report(rank_class(result.candidates, chosen), outdir / "similarity.html", 5)
+        similarity_report(rank_class(result.candidates, chosen, rules), outdir / "similarity.html", 5)
 
 
 def similarity(
@@ -51,18 +57,24 @@ def similarity(
     html: Path = typer.Option(Path("similarity.html"), "--html", help="side-by-side view of the matched regions"),
     pattern: str = typer.Option(None, "--pattern"),
     top: int = typer.Option(10, "--top", min=1),
+    flag_at: float = typer.Option(0.5, "--flag-at", min=0.0, max=1.0, help="share of code in common that flags a pair"),
+    min_tokens: int = typer.Option(80, "--min-tokens", min=0, help="fewest tokens in common (beyond boilerplate) "
+                                                                  "a flagged pair has"),
+    shared_by: Optional[int] = typer.Option(None, "--shared-by", min=1, help="passages in more students' code than "
+                                            "this are boilerplate (default: a tenth of the class, at least 4)"),
 ) -> None:
     """Rank pairs of students by how much code they share (renames, comments and cell order do not hide it)."""
     from grader.classroom import batch
-    from grader.classroom.similarity import rank_class
+    from grader.classroom.similarity import Rules, rank_class
     from grader.grading.assignment import find
 
+    rules = Rules(flag_at=flag_at, min_tokens=min_tokens, shared_by=shared_by)
     try:
         chosen = find(assignment) if assignment else None
         candidates = batch.discover(source, pattern or batch.DEFAULT_PATTERN)
     except GraderError as exc:
         fail(exc)
-    similarity_report(rank_class(candidates, chosen), html, top)
+    similarity_report(rank_class(candidates, chosen, rules), html, top)
 
 
 def export_cmd(
@@ -70,12 +82,19 @@ def export_cmd(
     fmt: ExportFormat = typer.Option("csv", "--format"),
     lang: Optional[LangChoice] = typer.Option(None, "--lang", help="word the messages in this language "
                                               "(default: as they were graded)"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment", help="only this assignment"),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="canvas: Canvas's own gradebook export, whose "
+                                          "ID, SIS Login ID and Section columns fill the file's"),
+    column: Optional[str] = typer.Option(None, "--column", help="canvas: the assignment's column as Canvas names "
+                                         "it, e.g. 'Lab 9 (12345)' (default: the assignment's id)"),
 ) -> None:
-    """Export the gradebook: CSV (a column per check), JSON, or Gradescope results.json files."""
+    """Export the gradebook: CSV (a column per check), JSON, Gradescope results.json files, or Canvas's
+    gradebook import CSV; each with the final score (the TA's overrides applied) beside the automatic one."""
     from grader.classroom.export import export
 
     try:
-        written = export(outdir, fmt.value, lang=lang.value if lang else None)
+        written = export(outdir, fmt.value, assignment=assignment, lang=lang.value if lang else None,
+                         roster=roster, column=column)
     except GraderError as exc:
         fail(exc)
     Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}",
@@ -154,13 +173,17 @@ def similarity_report(ranking, html: Path, top: int) -> None:
     from grader.classroom import similarity
 
     names = ranking.names
-    table = Table("#", "student", "student", "similarity", "tokens in common",
-                  title=f"Most similar pairs ({len(ranking.codes)} students; flagged at {similarity.FLAG_AT:.0%})",
-                  title_justify="left")
+    rules = ranking.rules or similarity.Rules()
+    table = Table("#", "student", "student", "similarity", "tokens in common", "flagged",
+                  title=f"Most similar pairs ({len(ranking.codes)} students; flagged at {rules.flag_at:.0%} with "
+                        f"{rules.min_tokens}+ tokens in common)", title_justify="left")
     for i, p in enumerate(ranking.pairs[:top], 1):
         style = "bold red" if p.suspicious else ""
         table.add_row(str(i), f"{p.a} {names.get(p.a, '')}", f"{p.b} {names.get(p.b, '')}",
-                      Text(f"{p.similarity:.0%}", style=style), str(p.overlap_tokens))
+                      Text(f"{p.similarity:.0%}", style=style), str(p.overlap_tokens), "yes" if p.suspicious else "")
     Console().print(table)
+    if ranking.common:
+        Console().print(f"left out as the class's boilerplate: {ranking.common} passages found in more than "
+                        f"{rules.boilerplate_after(len(ranking.codes))} students' code", highlight=False)
     written = similarity.write_side_by_side(html, ranking, top)
     Console().print(f"side-by-side view: {written}", highlight=False)

@@ -1,0 +1,95 @@
+"""`grader override`: a TA's own points for a check or the total, kept beside the automatic result
+(`grader.classroom.overrides`); it parses and prints, the gradebook does the work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from grader.cli.common import fail
+from grader.errors import GraderError, UsageError
+
+
+def override(
+    outdir: Path = typer.Argument(..., help="the folder `grader grade` wrote"),
+    student: Optional[str] = typer.Argument(None, help="the student's id (not with --csv)"),
+    points: Optional[float] = typer.Option(None, "--points", help="the points to give"),
+    check: Optional[str] = typer.Option(None, "--check", "-c", help="the check's id (default: the total)"),
+    comment: str = typer.Option("", "--comment", "-m", help="why, for the student and the other TAs"),
+    by: str = typer.Option("", "--by", help="who sets it (the TA's name)"),
+    assignment: Optional[str] = typer.Option(None, "-a", "--assignment",
+                                             help="the assignment (default: the gradebook's only one)"),
+    from_csv: Optional[Path] = typer.Option(None, "--csv", help="a CSV of overrides: student_id, check, points, "
+                                                                "comment, by (check empty or 'total': the total)"),
+    remove: bool = typer.Option(False, "--remove", help="remove the student's override of the check (or total)"),
+    show: bool = typer.Option(False, "--list", help="list the overrides and the rows to review"),
+) -> None:
+    """Set a TA's points for a student's check or total: kept beside the automatic result, never overwritten
+    by a regrade, and flagged for review when the automatic result under it changes."""
+    from grader.classroom.gradebook import Gradebook
+    from grader.classroom.overrides import TOTAL, Requested, read_csv
+
+    try:
+        if not (outdir / "gradebook.sqlite").is_file():
+            raise UsageError(f"{outdir} holds no gradebook.sqlite (run `grader grade` first)")
+        book = Gradebook(outdir / "gradebook.sqlite")
+        try:
+            lab = _assignment(book, assignment)
+            if show:
+                _list(book, lab)
+                return
+            if remove:
+                if student is None:
+                    raise UsageError("--remove needs the student's id")
+                if not book.remove_override(student, lab, check or TOTAL):
+                    raise UsageError(f"student {student} has no override of {check or 'the total'} for {lab}")
+                Console().print(f"removed: {student} {check or 'total'} ({lab})", highlight=False)
+                return
+            if from_csv is not None:
+                if student is not None or points is not None:
+                    raise UsageError("--csv takes the overrides from the file: give no student or --points")
+                try:
+                    requested = read_csv(from_csv.read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise UsageError(f"{from_csv}: cannot be read ({exc})") from None
+                except ValueError as exc:
+                    raise UsageError(f"{from_csv}: {exc}") from None
+            else:
+                if student is None or points is None:
+                    raise UsageError("give the student's id and --points (or --csv FILE)")
+                requested = [Requested(student, check or TOTAL, points, comment, by)]
+            made = book.set_overrides(lab, requested)
+        finally:
+            book.close()
+    except GraderError as exc:
+        fail(exc)
+    for o in made:
+        Console().print(f"{o.student_id} {o.target}: {o.auto_points:g} (automatic) -> {o.points:g}"
+                        + (f"  ({o.comment})" if o.comment else ""), highlight=False)
+
+
+def _assignment(book, asked: Optional[str]) -> str:
+    labs = book.assignments()
+    if asked is not None:
+        if asked not in labs:
+            raise UsageError(f"the gradebook has no results for {asked} (it has: {', '.join(labs) or 'none'})")
+        return asked
+    if len(labs) != 1:
+        raise UsageError(f"the gradebook holds {len(labs)} assignments ({', '.join(labs)}): name one with -a")
+    return labs[0]
+
+
+def _list(book, lab: str) -> None:
+    from rich.table import Table
+
+    table = Table("student", "override", "automatic", "final score", "review", title=f"Overrides ({lab})",
+                  title_justify="left")
+    for row in book.current(lab):
+        if row.overrides:
+            final = row.final
+            table.add_row(f"{row.student_id} {row.name}", final.describe(), f"{final.auto_score:g}",
+                          f"{final.score:g}", "review" if final.review else "")
+    Console().print(table)
