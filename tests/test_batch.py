@@ -87,6 +87,10 @@ def test_every_student_has_exactly_one_row_with_a_reason(graded):
     assert rows["202300011"][0] == "rejected" and rows["202300012"][0] == "rejected"
     assert rows["202300013"][0] == "rejected"  # bad CRC: a note for the student, and the batch went on
     assert "Most similar pairs" in result.stdout  # the similarity step after grading read past it too
+    # eight students built on the same starter lines, two of them differing by one number: the shared
+    # lines are the class's boilerplate, and no pair of these tiny submissions is flagged
+    assert 'class="sus"' not in (out / "similarity.html").read_text(encoding="utf-8")
+    assert "left out as the class's boilerplate" in result.stdout
     assert rows["202300009"][1] == 0  # printed an accuracy, trained nothing
     assert "Not graded" in result.stdout and "202300011" in result.stdout
     feedback = (out / "feedback" / "202300005.md").read_text()
