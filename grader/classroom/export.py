@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,14 +38,14 @@ def export(outdir: Path, fmt: str, assignment: str | None = None, lang: str | No
         return [_write(Path(outdir) / "grades.csv", to_csv(rows))]
     if fmt == "json":
         data = [{"student_id": r.student_id, "name": r.name, "file": r.file, "sha256": r.sha256, "status": r.status,
-                 "score": r.final.score, "auto_score": r.score, "max_score": r.max_score,
+                 "score": r.score_due, "auto_score": r.score, "max_score": r.max_score, **_late_fields(r),
                  "overrides": [{"check": o.check_id or "total", "points": o.points, "auto_points": o.auto_points,
                                 "comment": o.comment, "by": o.by, "set_at": o.set_at} for o in r.overrides],
                  "review": list(r.final.review), "graded_at": r.graded_at, "report": r.report} for r in rows]
         return [_write(Path(outdir) / "grades.json", json.dumps(data, ensure_ascii=False, indent=2))]
     if fmt == "gradescope":
         return [_write(Path(outdir) / "gradescope" / r.student_id / "results.json",
-                       json.dumps(gradescope(r.report, r.final), ensure_ascii=False, indent=2)) for r in rows]
+                       json.dumps(gradescope(r.report, r.final, r), ensure_ascii=False, indent=2)) for r in rows]
     if fmt == "canvas":
         return [_write(Path(outdir) / "canvas.csv", to_canvas(rows, read_roster(roster) if roster else {}, column))]
     raise ValueError(f"unknown export format {fmt!r}")
@@ -90,7 +91,7 @@ def to_canvas(rows, roster: dict[str, dict[str, str]], column: str | None = None
         known = roster.get(row.student_id, {})
         writer.writerow([known.get("Student") or row.name, known.get("ID", ""),
                          known.get("SIS User ID") or row.student_id, known.get("SIS Login ID", ""),
-                         known.get("Section", ""), f"{row.final.score:g}"])
+                         known.get("Section", ""), f"{row.score_due:g}"])
     return buffer.getvalue()
 
 
@@ -102,19 +103,21 @@ def to_csv(rows) -> str:
                 check_ids.append(c["id"])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    late_columns = ["submitted_at", "time_source", "late_by_h", "penalty"]
     writer.writerow(["student_id", "name", "status", "score", "auto_score", "max_score", *check_ids, "overrides",
-                     "review", "file", "sha256", "graded_at"])
+                     "review", *late_columns, "file", "sha256", "graded_at"])
     for row in rows:
-        final = row.final
-        writer.writerow([row.student_id, row.name, row.status, final.score, row.score, row.max_score,
+        final, late = row.final, _late_fields(row)
+        writer.writerow([row.student_id, row.name, row.status, row.score_due, row.score, row.max_score,
                          *[final.checks.get(i, "") for i in check_ids], final.describe(),
-                         "review" if final.review else "", row.file, row.sha256, row.graded_at])
+                         "review" if final.review else "", *[late[c] if late[c] is not None else "" for c in late_columns],
+                         row.file, row.sha256, row.graded_at])
     return buffer.getvalue()
 
 
-def gradescope(report: dict, final: Final | None = None) -> dict:
+def gradescope(report: dict, final: Final | None = None, row=None) -> dict:
     """Gradescope's autograder results.json for one submission (with `final`: the TA's overrides applied,
-    each named in its test's output)."""
+    each named in its test's output; with its gradebook `row`: the late penalty taken off)."""
     final = final or final_of(report)
     said = {o.check_id: o for o in final.overrides}
     tests = [{"name": c["title"], "score": final.checks.get(c["id"], c["score"]), "max_score": c["max_score"],
@@ -126,9 +129,25 @@ def gradescope(report: dict, final: Final | None = None) -> dict:
            "output": "\n".join(report.get("messages", []))}
     if "" in said:
         out["output"] += f"\n[TA] total set to {final.score:g}: {said[''].comment or 'by the TA'}"
+    if row is not None and row.lateness is not None and row.lateness.penalty:
+        out["score"] = row.score_due
+        out["output"] += (f"\nlate by {_hours(row.lateness.late_by)} h: {row.lateness.penalty:.0%} off "
+                          f"({final.score:g} -> {row.score_due:g})")
     if report["status"] != "graded":
         out["output"] = "The submission could not be graded: " + out["output"]
     return out
+
+
+def _late_fields(row) -> dict:
+    """When the submission arrived (and by which source), how late, and the share of the score lost."""
+    late = row.lateness
+    return {"submitted_at": row.submitted.isoformat(timespec="minutes") if row.submitted else None,
+            "time_source": row.time_source, "late_by_h": _hours(late.late_by) if late is not None else None,
+            "penalty": late.penalty if late is not None else None}
+
+
+def _hours(delta) -> float:
+    return round(delta / timedelta(hours=1), 2)
 
 
 def _write(path: Path, text: str) -> Path:

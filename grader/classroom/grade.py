@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -141,7 +142,12 @@ def record(book: Gradebook, feedback: Path, data_path: Path | None, assignment_i
     document = to_dict(report)
     _write(feedback / f"{c.student_id}.md", to_markdown(document, report.lang))
     _write(feedback / f"{c.student_id}.html", render_html(document, data_path, report.lang))
-    book.record(c.student_id, c.name, str(c.path), c.sha256, assignment_id, key, document, report.exit_code)
+    try:  # when the file says it arrived: its modification time, as the LMS download or the copy set it
+        arrived = datetime.fromtimestamp(c.path.stat().st_mtime, tz=timezone.utc)
+    except OSError:
+        arrived = None
+    book.record(c.student_id, c.name, str(c.path), c.sha256, assignment_id, key, document, report.exit_code,
+                file_time=arrived)
 
 
 def _write(path: Path, text: str) -> None:

@@ -14,9 +14,11 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from grader.classroom.lateness import TIME_SOURCES, Lateness, Policy, TimeSource, lateness
 from grader.classroom.overrides import TOTAL, Final, Override, Requested, automatic_points, final_of
 from grader.errors import UsageError
 from grader.feedback.i18n import upgrade_document
@@ -70,6 +72,30 @@ CREATE TABLE IF NOT EXISTS overrides (
     auto_points REAL,
     PRIMARY KEY (student_id, assignment, check_id)
 );
+CREATE TABLE IF NOT EXISTS policies (
+    assignment TEXT PRIMARY KEY,
+    due TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    grace_s REAL NOT NULL,
+    rate REAL NOT NULL,
+    per TEXT NOT NULL,
+    cap REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS extensions (
+    student_id TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    due TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (student_id, assignment)
+);
+CREATE TABLE IF NOT EXISTS submitted (
+    student_id TEXT NOT NULL,
+    assignment TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    source TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (student_id, assignment, sha256, source)
+);
 CREATE TABLE IF NOT EXISTS runs (
     result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,
     idx INTEGER NOT NULL,
@@ -98,10 +124,19 @@ class Row:
     report: Mapping[str, Any]
     assignment: str = ""
     overrides: tuple[Override, ...] = ()  # the TA's, beside the automatic result (classroom/overrides.py)
+    submitted: datetime | None = None  # when it arrived, from the best source there is (`time_source`)
+    time_source: TimeSource | None = None
+    lateness: Lateness | None = None  # under the assignment's current policy; None without one
 
     @property
     def final(self) -> Final:
         return final_of(self.report, self.overrides)
+
+    @property
+    def score_due(self) -> float:
+        """The final score less the late penalty: what the student gets."""
+        penalty = self.lateness.penalty if self.lateness is not None else 0.0
+        return round(self.final.score * (1 - penalty), 4)
 
 
 class Gradebook:
@@ -123,8 +158,9 @@ class Gradebook:
         return row is not None
 
     def record(self, student_id: str, name: str, file: str, sha256: str, assignment: str, cache_key: str,
-               report: Mapping[str, Any], exit_code: int) -> None:
-        """Replace the student's current result with `report`, atomically."""
+               report: Mapping[str, Any], exit_code: int, file_time: datetime | None = None) -> None:
+        """Replace the student's current result with `report`, atomically; `file_time` is when the
+        submitted file says it arrived (its modification time)."""
         now = time.strftime("%Y-%m-%dT%H:%M:%S")
         db = self.db
         db.execute("BEGIN IMMEDIATE")
@@ -144,6 +180,9 @@ class Gradebook:
                  report["max_score"], exit_code, report.get("duration_s", 0.0), now,
                  json.dumps(report, ensure_ascii=False)))
             result_id = cursor.lastrowid
+            if file_time is not None:
+                db.execute("INSERT OR REPLACE INTO submitted VALUES (?, ?, ?, 'file', ?)",
+                           (student_id, assignment, sha256, file_time.isoformat()))
             db.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(result_id, c["id"], c["title"], c["status"], c["score"], c["max_score"], c["message"])
                             for c in report.get("checks", [])])
@@ -165,9 +204,55 @@ class Gradebook:
             query += " AND r.assignment = ?"
             params = (assignment,)
         overrides = self.overrides(assignment)
+        policies, extensions, times = self._policies(), self._extensions(), self._times()
         for row in self.db.execute(query + " ORDER BY r.student_id", params).fetchall():
+            student, lab, sha = row[0], row[9], row[3]
+            when, source = next(((times[(student, lab, key, s)], s) for s in TIME_SOURCES for key in ("", sha)
+                                 if (student, lab, key, s) in times), (None, None))
+            policy = policies.get(lab)
+            late = (lateness(policy, when, extensions.get((student, lab))) if policy is not None and when is not None
+                    else None)
             yield Row(*row[:8], report=upgrade_document(json.loads(row[8])),  # grader 0.3 wrote old keys
-                      assignment=row[9], overrides=overrides.get((row[0], row[9]), ()))
+                      assignment=lab, overrides=overrides.get((student, lab), ()), submitted=when,
+                      time_source=source, lateness=late)
+
+    # --- deadlines, extensions and submission times (classroom/lateness.py) ----------------------------
+
+    def set_policy(self, assignment: str, policy: Policy, tz: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO policies VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (assignment, policy.due.isoformat(), tz, policy.grace.total_seconds(), policy.rate,
+                         policy.per, policy.cap))
+
+    def policy(self, assignment: str) -> Policy | None:
+        return self._policies().get(assignment)
+
+    def _policies(self) -> dict[str, Policy]:
+        return {row[0]: Policy(datetime.fromisoformat(row[1]), timedelta(seconds=row[3]), row[4], row[5], row[6])
+                for row in self.db.execute("SELECT assignment, due, tz, grace_s, rate, per, cap FROM policies")}
+
+    def set_extension(self, student_id: str, assignment: str, due: datetime, comment: str = "") -> None:
+        self.db.execute("INSERT OR REPLACE INTO extensions VALUES (?, ?, ?, ?)",
+                        (student_id, assignment, due.isoformat(), comment))
+
+    def _extensions(self) -> dict[tuple[str, str], datetime]:
+        return {(row[0], row[1]): datetime.fromisoformat(row[2])
+                for row in self.db.execute("SELECT student_id, assignment, due FROM extensions")}
+
+    def set_submitted(self, assignment: str, times: Mapping[str, datetime], source: TimeSource = "lms") -> None:
+        """Submission times a TA passes (an LMS export's column), by student: they outrank file times, and
+        stand for the student's current submission whatever it is (all in one transaction)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("INSERT OR REPLACE INTO submitted VALUES (?, ?, '', ?, ?)",
+                                [(sid, assignment, source, at.isoformat()) for sid, at in times.items()])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _times(self) -> dict[tuple[str, str, str, str], datetime]:
+        return {(row[0], row[1], row[2], row[3]): datetime.fromisoformat(row[4])
+                for row in self.db.execute("SELECT student_id, assignment, sha256, source, at FROM submitted")}
 
     # --- the TA's overrides ---------------------------------------------------------------------------
 
@@ -183,6 +268,17 @@ class Gradebook:
 
     def assignments(self) -> list[str]:
         return [a for (a,) in self.db.execute("SELECT DISTINCT assignment FROM results WHERE current = 1 ORDER BY 1")]
+
+    def pick_assignment(self, asked: str | None = None) -> str:
+        """`asked`, if the gradebook has results for it, else its only assignment; a `UsageError` otherwise."""
+        labs = self.assignments()
+        if asked is not None:
+            if asked not in labs:
+                raise UsageError(f"the gradebook has no results for {asked} (it has: {', '.join(labs) or 'none'})")
+            return asked
+        if len(labs) != 1:
+            raise UsageError(f"the gradebook holds {len(labs)} assignments ({', '.join(labs)}): name one with -a")
+        return labs[0]
 
     def set_overrides(self, assignment: str, requested: list[Requested]) -> list[Override]:
         """Record the overrides, all or none (one transaction): each must name a student with a current

@@ -106,3 +106,26 @@ def reset_json() -> None:
     """A new command begins (`main` may run several in one process, as the unit tier does)."""
     global _json_written
     _json_written = False
+
+
+class open_gradebook:
+    """`with open_gradebook(outdir) as book:` the output folder's gradebook, refused clearly when there is
+    none (opening would create an empty one); a `GraderError` inside the block exits as `fail` does."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = Path(outdir)
+
+    def __enter__(self):
+        from grader.classroom.gradebook import Gradebook
+        from grader.errors import UsageError
+
+        if not (self.outdir / "gradebook.sqlite").is_file():
+            fail(UsageError(f"{self.outdir} holds no gradebook.sqlite (run `grader grade` first)"))
+        self.book = Gradebook(self.outdir / "gradebook.sqlite")
+        return self.book
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.book.close()
+        if isinstance(exc, GraderError):
+            fail(exc)
+        return False

@@ -153,6 +153,10 @@ def batch_summary(result) -> None:
             bins[min(4, int(score / top * 5))] += 1
         console.print("score distribution: " + "  ".join(
             f"{i * 20}-{(i + 1) * 20}%: {n}" for i, n in enumerate(bins)), highlight=False)
+    late = [r for r in rows if r.lateness is not None and r.lateness.late]
+    if any(r.lateness is not None for r in rows):
+        console.print(f"late: {len(late)} of {len(rows)}" + (" (" + ", ".join(
+            f"{r.student_id} -{r.lateness.penalty:.0%}" for r in late[:10]) + ")" if late else ""), highlight=False)
     slow = result.slowest(3)
     if slow:
         console.print("slowest: " + ", ".join(f"{o.candidate.student_id} ({o.report.duration_s:.0f} s)" for o in slow),

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from grader._version import DISTRIBUTION, __version__
 from grader.cli import grade as class_commands
-from grader.cli import labs
+from grader.cli import deadlines, labs
 from grader.cli import override as override_command
 from grader.cli.common import (FAITHFUL_HELP, ExportFormat, LangChoice, SandboxChoice, emit_json, err, fail,
                                json_written, lang_of, print_rejected, report_bug,
@@ -89,6 +89,9 @@ app.command()(class_commands.grade)
 app.command()(class_commands.similarity)
 app.command("export")(class_commands.export_cmd)
 app.command()(override_command.override)
+app.command()(deadlines.deadline)
+app.command()(deadlines.extend)
+app.command()(deadlines.times)
 
 
 def _write_html(path: Path, doc: dict, data_dir: Optional[Path], lang: str) -> None:

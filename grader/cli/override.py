@@ -9,8 +9,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from grader.cli.common import fail
-from grader.errors import GraderError, UsageError
+from grader.cli.common import open_gradebook
+from grader.errors import UsageError
 
 
 def override(
@@ -29,57 +29,37 @@ def override(
 ) -> None:
     """Set a TA's points for a student's check or total: kept beside the automatic result, never overwritten
     by a regrade, and flagged for review when the automatic result under it changes."""
-    from grader.classroom.gradebook import Gradebook
     from grader.classroom.overrides import TOTAL, Requested, read_csv
 
-    try:
-        if not (outdir / "gradebook.sqlite").is_file():
-            raise UsageError(f"{outdir} holds no gradebook.sqlite (run `grader grade` first)")
-        book = Gradebook(outdir / "gradebook.sqlite")
-        try:
-            lab = _assignment(book, assignment)
-            if show:
-                _list(book, lab)
-                return
-            if remove:
-                if student is None:
-                    raise UsageError("--remove needs the student's id")
-                if not book.remove_override(student, lab, check or TOTAL):
-                    raise UsageError(f"student {student} has no override of {check or 'the total'} for {lab}")
-                Console().print(f"removed: {student} {check or 'total'} ({lab})", highlight=False)
-                return
-            if from_csv is not None:
-                if student is not None or points is not None:
-                    raise UsageError("--csv takes the overrides from the file: give no student or --points")
-                try:
-                    requested = read_csv(from_csv.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError) as exc:
-                    raise UsageError(f"{from_csv}: cannot be read ({exc})") from None
-                except ValueError as exc:
-                    raise UsageError(f"{from_csv}: {exc}") from None
-            else:
-                if student is None or points is None:
-                    raise UsageError("give the student's id and --points (or --csv FILE)")
-                requested = [Requested(student, check or TOTAL, points, comment, by)]
-            made = book.set_overrides(lab, requested)
-        finally:
-            book.close()
-    except GraderError as exc:
-        fail(exc)
+    with open_gradebook(outdir) as book:
+        lab = book.pick_assignment(assignment)
+        if show:
+            _list(book, lab)
+            return
+        if remove:
+            if student is None:
+                raise UsageError("--remove needs the student's id")
+            if not book.remove_override(student, lab, check or TOTAL):
+                raise UsageError(f"student {student} has no override of {check or 'the total'} for {lab}")
+            Console().print(f"removed: {student} {check or 'total'} ({lab})", highlight=False)
+            return
+        if from_csv is not None:
+            if student is not None or points is not None:
+                raise UsageError("--csv takes the overrides from the file: give no student or --points")
+            try:
+                requested = read_csv(from_csv.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise UsageError(f"{from_csv}: cannot be read ({exc})") from None
+            except ValueError as exc:
+                raise UsageError(f"{from_csv}: {exc}") from None
+        else:
+            if student is None or points is None:
+                raise UsageError("give the student's id and --points (or --csv FILE)")
+            requested = [Requested(student, check or TOTAL, points, comment, by)]
+        made = book.set_overrides(lab, requested)
     for o in made:
         Console().print(f"{o.student_id} {o.target}: {o.auto_points:g} (automatic) -> {o.points:g}"
                         + (f"  ({o.comment})" if o.comment else ""), highlight=False)
-
-
-def _assignment(book, asked: Optional[str]) -> str:
-    labs = book.assignments()
-    if asked is not None:
-        if asked not in labs:
-            raise UsageError(f"the gradebook has no results for {asked} (it has: {', '.join(labs) or 'none'})")
-        return asked
-    if len(labs) != 1:
-        raise UsageError(f"the gradebook holds {len(labs)} assignments ({', '.join(labs)}): name one with -a")
-    return labs[0]
 
 
 def _list(book, lab: str) -> None:
