@@ -210,6 +210,8 @@ def test_the_grade_command_prints_the_tally_the_summary_and_the_pairs(tmp_path, 
     assert "lab09-xor: 3 students" in first.stdout and "Not graded" in first.stdout and "202300003" in first.stdout
     assert "slowest: 202300002 (2 s), 202300001 (1 s)" in first.stdout and "Most similar pairs" in first.stdout
     assert (out / "similarity.html").is_file()
+    assert "Class overview: lab09-xor" in (out / "class.html").read_text(encoding="utf-8")
+    assert "class overview:" in first.stdout
     second = CliRunner().invoke(app, args)
     assert second.exit_code == 0 and "done: passed 0, failed 0, rejected 0, cached 3" in second.stderr
     assert "slowest" not in second.stdout

@@ -46,6 +46,8 @@ def export(outdir: Path, fmt: str, assignment: str | None = None, lang: str | No
     if fmt == "gradescope":
         return [_write(Path(outdir) / "gradescope" / r.student_id / "results.json",
                        json.dumps(gradescope(r.report, r.final, r), ensure_ascii=False, indent=2)) for r in rows]
+    if fmt == "html":
+        return [_write(Path(outdir) / "class.html", overview_html(rows, lang or "en", assignment))]
     if fmt == "canvas":
         return [_write(Path(outdir) / "canvas.csv", to_canvas(rows, read_roster(roster) if roster else {}, column))]
     raise ValueError(f"unknown export format {fmt!r}")
@@ -136,6 +138,27 @@ def gradescope(report: dict, final: Final | None = None, row=None) -> dict:
     if report["status"] != "graded":
         out["output"] = "The submission could not be graded: " + out["output"]
     return out
+
+
+def overview_html(rows, lang: str, assignment: str | None = None, ranking=None) -> str:
+    """The TA's page of the whole class (`overview.class_page`); without a `ranking`, the similarity is
+    ranked again from the submitted files still where they were graded."""
+    from grader.classroom.batch import Candidate
+    from grader.classroom.overview import class_page, class_view
+    from grader.classroom.similarity import rank_class
+
+    if ranking is None:
+        present = [Candidate(r.student_id, r.name, Path(r.file), r.sha256) for r in rows if Path(r.file).is_file()]
+        if len(present) > 1:
+            from grader.errors import AssignmentNotFound
+            from grader.grading.assignment import find
+
+            lab = assignment or next((r.assignment for r in rows if r.assignment), None)
+            try:
+                ranking = rank_class(present, find(lab) if lab else None)
+            except AssignmentNotFound:
+                ranking = rank_class(present)
+    return class_page(class_view(rows, lang, ranking), lang)
 
 
 def _late_fields(row) -> dict:

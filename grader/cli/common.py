@@ -35,6 +35,7 @@ class ExportFormat(str, Enum):
     json = "json"
     gradescope = "gradescope"
     canvas = "canvas"
+    html = "html"
 
 
 FAITHFUL_HELP = "train by Keras's own loop only (no fast path; the same weights, slower)"

@@ -47,8 +47,14 @@ def grade(
         fail(exc)
     err.print("done: " + result.tally.text(), highlight=False)
     batch_summary(result)
-    if len(result.candidates) > 1:
-        similarity_report(rank_class(result.candidates, chosen, rules), outdir / "similarity.html", 5)
+    ranking = rank_class(result.candidates, chosen, rules) if len(result.candidates) > 1 else None
+    if ranking is not None:
+        similarity_report(ranking, outdir / "similarity.html", 5)
+    from grader.classroom.export import overview_html
+
+    page = outdir / "class.html"
+    page.write_text(overview_html(result.rows, lang_of(lang), chosen.id, ranking), encoding="utf-8")
+    Console().print(f"class overview: {page}", highlight=False)
 
 
 def similarity(
@@ -88,8 +94,9 @@ def export_cmd(
     column: Optional[str] = typer.Option(None, "--column", help="canvas: the assignment's column as Canvas names "
                                          "it, e.g. 'Lab 9 (12345)' (default: the assignment's id)"),
 ) -> None:
-    """Export the gradebook: CSV (a column per check), JSON, Gradescope results.json files, or Canvas's
-    gradebook import CSV; each with the final score (the TA's overrides applied) beside the automatic one."""
+    """Export the gradebook: CSV (a column per check), JSON, Gradescope results.json files, Canvas's
+    gradebook import CSV, or the class's overview page (html); each with the final score (the TA's
+    overrides applied, the late penalty taken off) beside the automatic one."""
     from grader.classroom.export import export
 
     try:

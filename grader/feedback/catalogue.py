@@ -360,3 +360,29 @@ PAGE: dict[str, dict] = {
            "legend_rule": "이 항목의 요구 사항과 다른 부분", "legend_free": "자유롭게 정할 수 있는 부분에서 다른 점",
            "statuses": {"passed": "통과", "failed": "다시 작성", "error": "오류", "skipped": "판정 안 함", "not_attempted": "시도 안 함"}},
 }
+
+
+# the TA's page of the whole class (classroom/overview.py, templates/class.html)
+CLASS_PAGE = {
+    "en": {"title": "Class overview", "students": "students", "graded": "graded", "rejected": "not graded",
+           "median": "median", "mean": "mean", "late": "late", "of": "of", "review": "overrides to review",
+           "flagged": "flagged pairs", "distribution": "Score distribution (what students get: overrides applied, "
+           "late penalty taken off)", "checks": "Pass rate per check", "check": "check", "passed": "passed",
+           "rate": "rate", "attempted": "attempted", "mean_points": "mean points", "bonus": "bonus",
+           "mistakes": "What the class got wrong most often", "how_many": "students", "what": "message or hint",
+           "none": "nothing", "lateness": "Lateness", "on_time": "on time", "no_time": "no time or no deadline",
+           "student": "student", "hours_late": "hours late", "penalty": "penalty",
+           "review_title": "Overrides whose automatic result changed since", "overrides": "overrides",
+           "similar": "Flagged similar pairs", "similarity": "similarity", "tokens": "tokens in common",
+           "no_pairs": "no pair is flagged"},
+    "ko": {"title": "반 전체 요약", "students": "학생", "graded": "채점됨", "rejected": "채점 불가",
+           "median": "중앙값", "mean": "평균", "late": "지각", "of": "/", "review": "다시 볼 수정 점수",
+           "flagged": "표시된 쌍", "distribution": "점수 분포 (학생이 받는 점수: 수정 점수 반영, 지각 감점 후)",
+           "checks": "항목별 통과율", "check": "항목", "passed": "통과", "rate": "비율", "attempted": "시도",
+           "mean_points": "평균 점수", "bonus": "보너스", "mistakes": "반에서 가장 많이 틀린 것",
+           "how_many": "학생 수", "what": "메시지 또는 힌트", "none": "없음", "lateness": "제출 시각",
+           "on_time": "기한 내", "no_time": "시각 또는 기한 없음", "student": "학생", "hours_late": "늦은 시간(시간)",
+           "penalty": "감점", "review_title": "자동 채점 결과가 바뀐 수정 점수", "overrides": "수정 점수",
+           "similar": "유사도가 높아 표시된 쌍", "similarity": "유사도", "tokens": "공통 토큰",
+           "no_pairs": "표시된 쌍이 없습니다"},
+}
