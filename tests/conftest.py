@@ -24,10 +24,21 @@ def _mnist_dir() -> Path | None:
     return None
 
 
+# The files whose runs take longest, longest first (measured: `--durations`, 2026-12-06). The workers
+# (pytest-xdist, one file at a time) take files in collection order, so these start first and no
+# worker is left alone with a four-minute file at the end (longest processing time first).
+LONGEST_FIRST = ("test_wild.py", "test_colab_code.py", "test_batch.py", "test_time_limits.py",
+                 "test_hostile_output.py", "test_hooks_never_break.py", "test_e2e.py", "test_fastfit.py",
+                 "test_validate.py", "test_hostile.py", "test_notebook_extension.py", "test_html.py")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:  # a full-length run needs everything a kernel test needs
         if item.get_closest_marker("slow") is not None:
             item.add_marker(pytest.mark.kernel)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    # a stable sort: each file keeps its tests' order (its module fixtures are made once either way)
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(autouse=True)
