@@ -69,6 +69,8 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
         except SubmissionRejected as exc:
             return rejected(Path(source), exc.phrase, time.monotonic() - started, options.lang, error=exc.code)
         assignment = located.assignment
+        if replaying:
+            executor.check_submission(submission.sha256)
         config = RunConfig.from_assignment(
             assignment, data_path=data_path, out_dir=workdir / "out", scratch=submission.root, sandbox=sandbox,
             timeout_s=options.timeout_s, seed=options.seed, threads=options.threads,
@@ -86,7 +88,7 @@ def check_submission(source: Path, options: Options, executor: Executor | None =
             raise
         run = add_hints(measure(with_student_paths(run, submission.root), data_path, worker))
         if options.keep_dir is not None:  # `--replay` grades it again, with no kernel, TensorFlow or data
-            record_run(run, workdir / RECORDING_FILE)
+            record_run(run, workdir / RECORDING_FILE, submission.sha256)
         weights = [f for f in submission.files if f.endswith(_WEIGHT_FILES)]
         if weights:  # a model trained elsewhere could be loaded instead of trained: say it, grade only what ran
             run = replace(run, messages=run.messages + (

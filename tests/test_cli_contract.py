@@ -183,3 +183,9 @@ def test_a_bug_in_the_grader_is_one_sentence_a_log_and_exit_2_never_a_traceback(
     log = Path(err.split("the details are in ")[1].split(":")[0])
     assert "RuntimeError: a bug" in log.read_text(encoding="utf-8")
     log.unlink()
+
+
+def test_a_recording_is_graded_again_only_under_its_own_submission(capsys):
+    code, out, err = grader(capsys, "check", str(MISTAKES), "--replay", replay("lab10-course-notebook"), "--json")
+    assert code == 2 and one_document(out)["error"] == "recording"
+    assert "made from another submission" in err

@@ -168,3 +168,40 @@ def test_grading_records_the_file_time_of_each_submission(tmp_path, monkeypatch)
     result = grade_class(klass, find("lab09-xor"), tmp_path / "out", jobs=1)
     (row,) = result.rows
     assert row.time_source == "file" and row.submitted == DUE + timedelta(hours=1)
+
+
+def test_a_zone_folder_and_a_date_without_its_hour_are_refused():
+    with pytest.raises(ValueError, match="is not a time zone"):
+        parse_time("2026-12-10 23:59", "Asia")
+    with pytest.raises(ValueError, match="give the hour too"):
+        parse_time("2026-12-10", "Asia/Seoul")
+
+
+def test_lms_times_take_each_student_s_latest_row_belong_to_the_current_submission_and_say_what_matched(
+        outdir, capsys, tmp_path):
+    lms = tmp_path / "lms.csv"
+    lms.write_text("student_id,submitted_at\n202300002,2026-12-10 20:00\n202300002,2026-12-11 02:00\n"
+                   "209999999,2026-12-10 20:00\n", encoding="utf-8")
+    run(capsys, "deadline", str(outdir), "--due", "2026-12-10 23:59", "--penalty", "10%/day")
+    code, out, _ = run(capsys, "times", str(outdir), str(lms))
+    assert code == 0 and "1 submission times" in out and "1 ids match no student" in out and "209999999" in out
+    assert (csv_rows(outdir)["202300002"]["time_source"], csv_rows(outdir)["202300002"]["penalty"]) == ("lms", "0.1")
+    book = Gradebook(outdir / "gradebook.sqlite")  # a resubmission: its own file time until new LMS times come
+    book.record("202300002", "이영희", "b2.zip", "sha-b2", "lab09-xor", "k3", report(4.0), 0,
+                file_time=DUE - timedelta(hours=2))
+    book.close()
+    assert (csv_rows(outdir)["202300002"]["time_source"], csv_rows(outdir)["202300002"]["penalty"]) == ("file", "0.0")
+
+
+def test_a_regrade_keeps_the_first_file_time_and_an_unpacked_archive_gives_none(tmp_path, monkeypatch):
+    from grader.classroom.grade import _unpacked_here
+
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    book.record("202300001", "김", "a.zip", "sha-a", "lab09-xor", "k1", report(4.0), 0, file_time=DUE)
+    book.record("202300001", "김", "a.zip", "sha-a", "lab09-xor", "k2", report(4.0), 0,
+                file_time=DUE + timedelta(days=3))  # the same file graded again later
+    (row,) = book.current("lab09-xor")
+    book.close()
+    assert row.submitted == DUE
+    assert _unpacked_here(tmp_path / "out" / ".incoming" / "x" / "a.zip", tmp_path / "out")
+    assert not _unpacked_here(tmp_path / "class" / "a.zip", tmp_path / "out")

@@ -176,3 +176,40 @@ def test_the_canvas_export_has_canvas_s_columns_the_points_possible_row_and_the_
     assert len(rows) == 4
     with pytest.raises(UsageError, match="not a Canvas gradebook export"):
         export(outdir, "canvas", roster=tmp_path / "bad.csv") if (tmp_path / "bad.csv").write_text("a,b\n") else None
+
+
+def test_a_csv_row_with_more_fields_than_the_header_names_its_line():
+    with pytest.raises(ValueError, match="line 2: more fields than the header"):
+        read_csv("student_id,check,points,comment\n202300001,total,3,late, but fine\n")
+
+
+def test_check_total_on_the_command_line_is_the_total(outdir, capsys):
+    code, out, _ = run(capsys, "override", str(outdir), "202300001", "-c", "total", "--points", "3")
+    assert code == 0 and "202300001 total: 2 (automatic) -> 3" in out
+    code, out, _ = run(capsys, "override", str(outdir), "202300001", "-c", "total", "--remove")
+    assert code == 0 and "removed: 202300001 total" in out
+
+
+def test_a_rejected_student_can_be_given_points_up_to_full_marks(tmp_path):
+    book = Gradebook(tmp_path / "gradebook.sqlite")
+    book.record("202300001", "김철수", "a.zip", "sha-a", "lab09-xor", "k1", report(2.0, 2.0), 0)
+    book.record("202300002", "이영희", "b.zip", "sha-b", "lab09-xor", "k2",
+                {**report(0.0, 0.0), "status": "rejected", "max_score": 0.0, "checks": []}, 2)
+    (made,) = book.set_overrides("lab09-xor", [Requested("202300002", TOTAL, 4.0, "graded by hand")])
+    with pytest.raises(UsageError, match="outside 0 to 5"):
+        book.set_overrides("lab09-xor", [Requested("202300002", TOTAL, 6.0)])
+    book.close()
+    assert made.points == 4.0
+
+
+def test_exports_of_one_assignment_refuse_a_mixed_or_unknown_one(outdir):
+    book = Gradebook(outdir / "gradebook.sqlite")
+    book.record("202300001", "김철수", "c.zip", "sha-c", "lab10-relu", "k9", {**report(2.0, 2.0),
+                                                                           "assignment": "lab10-relu"}, 0)
+    book.close()
+    with pytest.raises(UsageError, match="2 assignments"):
+        export(outdir, "canvas", column="Lab 9 (4410)")
+    with pytest.raises(UsageError, match="no results for lab-typo"):
+        export(outdir, "gradescope", assignment="lab-typo")
+    (path,) = export(outdir, "canvas", assignment="lab09-xor")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 4  # header, points possible, two students

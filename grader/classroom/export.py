@@ -29,9 +29,14 @@ def export(outdir: Path, fmt: str, assignment: str | None = None, lang: str | No
         raise UsageError(f"{outdir} holds no gradebook.sqlite (run `grader grade` first)")
     book = Gradebook(Path(outdir) / "gradebook.sqlite")
     try:
+        # a named assignment must be there; a page or an LMS column is of one assignment
+        if assignment is not None or fmt in ("html", "canvas"):
+            assignment = book.pick_assignment(assignment)
         rows = list(book.current(assignment))
     finally:
         book.close()
+    if not rows:
+        raise UsageError(f"{outdir}: the gradebook holds no results to export")
     if lang is not None:
         rows = [replace(row, report=relang(row.report, lang)) for row in rows]
     if fmt == "csv":
@@ -81,7 +86,7 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
 def to_canvas(rows, roster: dict[str, dict[str, str]], column: str | None = None) -> str:
     """The gradebook as Canvas imports it: the final score (overrides applied) of each student."""
     assignments = sorted({r.assignment for r in rows if r.assignment}) or ["grader"]
-    if column is None and len(assignments) > 1:
+    if len(assignments) > 1:  # one Canvas column holds one assignment's scores
         raise UsageError(f"the gradebook holds {len(assignments)} assignments: export one (-a) for Canvas")
     column = column or assignments[0]
     buffer = io.StringIO()

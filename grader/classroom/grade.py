@@ -112,7 +112,8 @@ def grade_class(source: Path, assignment: Assignment, outdir: Path, *, lang: Lan
         def on_result(outcome: Outcome) -> None:
             nonlocal tally
             if outcome.report is not None:
-                record(book, feedback, data_path, assignment.id, keys[outcome.candidate.student_id], outcome)
+                record(book, feedback, data_path, assignment.id, keys[outcome.candidate.student_id], outcome,
+                       timed=not _unpacked_here(outcome.candidate.path, outdir))
             outcomes.append(outcome)
             tally = tally.add(outcome)
             if on_progress is not None:
@@ -129,8 +130,16 @@ def grade_class(source: Path, assignment: Assignment, outdir: Path, *, lang: Lan
     return ClassResult(assignment.id, tuple(candidates), tuple(outcomes), rows)
 
 
+def _unpacked_here(path: Path, outdir: Path) -> bool:
+    """A submission unpacked from one archive of the class: its file time is when it was unpacked."""
+    try:
+        return Path(path).resolve().is_relative_to((outdir / ".incoming").resolve())
+    except OSError:
+        return False
+
+
 def record(book: Gradebook, feedback: Path, data_path: Path | None, assignment_id: str, key: str,
-           outcome: Outcome) -> None:
+           outcome: Outcome, timed: bool = True) -> None:
     """Write one fresh result: its feedback files first, then its gradebook row (one transaction),
     so a recorded result always has its feedback and a kill in between only costs a re-grade."""
     from grader.feedback.html import render_html
@@ -143,7 +152,7 @@ def record(book: Gradebook, feedback: Path, data_path: Path | None, assignment_i
     _write(feedback / f"{c.student_id}.md", to_markdown(document, report.lang))
     _write(feedback / f"{c.student_id}.html", render_html(document, data_path, report.lang))
     try:  # when the file says it arrived: its modification time, as the LMS download or the copy set it
-        arrived = datetime.fromtimestamp(c.path.stat().st_mtime, tz=timezone.utc)
+        arrived = datetime.fromtimestamp(c.path.stat().st_mtime, tz=timezone.utc) if timed else None
     except OSError:
         arrived = None
     book.record(c.student_id, c.name, str(c.path), c.sha256, assignment_id, key, document, report.exit_code,

@@ -181,7 +181,8 @@ class Gradebook:
                  json.dumps(report, ensure_ascii=False)))
             result_id = cursor.lastrowid
             if file_time is not None:
-                db.execute("INSERT OR REPLACE INTO submitted VALUES (?, ?, ?, 'file', ?)",
+                # the first time seen: a regrade of the same file must not move it later
+                db.execute("INSERT OR IGNORE INTO submitted VALUES (?, ?, ?, 'file', ?)",
                            (student_id, assignment, sha256, file_time.isoformat()))
             db.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?, ?, ?)",
                            [(result_id, c["id"], c["title"], c["status"], c["score"], c["max_score"], c["message"])
@@ -207,8 +208,8 @@ class Gradebook:
         policies, extensions, times = self._policies(), self._extensions(), self._times()
         for row in self.db.execute(query + " ORDER BY r.student_id", params).fetchall():
             student, lab, sha = row[0], row[9], row[3]
-            when, source = next(((times[(student, lab, key, s)], s) for s in TIME_SOURCES for key in ("", sha)
-                                 if (student, lab, key, s) in times), (None, None))
+            when, source = next(((times[(student, lab, sha, s)], s) for s in TIME_SOURCES
+                                 if (student, lab, sha, s) in times), (None, None))
             policy = policies.get(lab)
             late = (lateness(policy, when, extensions.get((student, lab))) if policy is not None and when is not None
                     else None)
@@ -238,17 +239,21 @@ class Gradebook:
         return {(row[0], row[1]): datetime.fromisoformat(row[2])
                 for row in self.db.execute("SELECT student_id, assignment, due FROM extensions")}
 
-    def set_submitted(self, assignment: str, times: Mapping[str, datetime], source: TimeSource = "lms") -> None:
-        """Submission times a TA passes (an LMS export's column), by student: they outrank file times, and
-        stand for the student's current submission whatever it is (all in one transaction)."""
+    def set_submitted(self, assignment: str, times: Mapping[str, datetime], source: TimeSource = "lms") -> list[str]:
+        """Submission times a TA passes (an LMS export's column), by student, for each student's current
+        submission (a later resubmission falls back to its file time until they are passed again); they
+        outrank file times. All in one transaction; returns the students matched."""
+        current = {row.student_id: row.sha256 for row in self.current(assignment)}
+        matched = [sid for sid in times if sid in current]
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.executemany("INSERT OR REPLACE INTO submitted VALUES (?, ?, '', ?, ?)",
-                                [(sid, assignment, source, at.isoformat()) for sid, at in times.items()])
+            self.db.executemany("INSERT OR REPLACE INTO submitted VALUES (?, ?, ?, ?, ?)",
+                                [(sid, assignment, current[sid], source, times[sid].isoformat()) for sid in matched])
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        return matched
 
     def _times(self) -> dict[tuple[str, str, str, str], datetime]:
         return {(row[0], row[1], row[2], row[3]): datetime.fromisoformat(row[4])
@@ -286,6 +291,9 @@ class Gradebook:
         check (or the assignment, bonus included) can give. Raises `UsageError` naming the first bad one."""
         now = time.strftime("%Y-%m-%dT%H:%M:%S")
         reports = {row.student_id: row.report for row in self.current(assignment)}
+        # full marks, bonus included, from any graded result (a rejected one has a max_score of 0)
+        full = max((float(r.get("max_score", 0.0)) + sum(c["max_score"] for c in r.get("checks", []) if c.get("bonus"))
+                    for r in reports.values()), default=0.0)
         made = []
         for want in requested:
             report = reports.get(want.student_id)
@@ -295,8 +303,7 @@ class Gradebook:
             if auto is None:
                 ids = ", ".join(c["id"] for c in report.get("checks", []))
                 raise UsageError(f"{assignment} has no check {want.check_id!r} (its checks: {ids}; or the total)")
-            top = (float(report.get("max_score", 0.0)) + sum(c["max_score"] for c in report.get("checks", [])
-                                                             if c.get("bonus")) if want.check_id == TOTAL else
+            top = (full if want.check_id == TOTAL else
                    next(float(c["max_score"]) for c in report["checks"] if c["id"] == want.check_id))
             if not 0 <= want.points <= top:
                 raise UsageError(f"student {want.student_id}, {want.check_id or 'total'}: {want.points:g} points "

@@ -69,6 +69,8 @@ def parse_time(text: str, tz: str) -> datetime:
     """"2026-12-10 23:59" (or ISO 8601, with or without an offset) as an aware datetime; a time without an
     offset is in `tz` (an IANA name such as Asia/Seoul). Raises ValueError with the reason."""
     zone = zone_of(tz)
+    if len(text.strip()) <= len("2026-12-10"):  # a date alone would mean its midnight, a day early
+        raise ValueError(f"{text!r} is not a time such as 2026-12-10 23:59 (give the hour too)")
     try:
         moment = datetime.fromisoformat(text.strip().replace("/", "-"))
     except ValueError:
@@ -79,7 +81,7 @@ def parse_time(text: str, tz: str) -> datetime:
 def zone_of(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, such as "Asia"
         raise ValueError(f"{tz!r} is not a time zone (an IANA name such as Asia/Seoul)") from None
 
 

@@ -109,6 +109,8 @@ def read_csv(text: str) -> list[Requested]:
         raise ValueError(f"the CSV lacks the column(s) {', '.join(missing)} (expected {', '.join(CSV_COLUMNS)})")
     out = []
     for line, row in enumerate(reader, start=2):
+        if None in row:  # more fields than the header (an unquoted comma in a comment)
+            raise ValueError(f"line {line}: more fields than the header has (quote a comment holding a comma)")
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         if not any(row.values()):
             continue

@@ -7,8 +7,8 @@ fingerprints are sets of hashed token k-grams, so reordered cells do not either.
 Fair to students who wrote little or started from the same lines (`Rules`):
 - code every student was given (the assignment's starter code and the reference solution
   transcribed from the lecture notes) is boilerplate, removed before comparing;
-- so is any passage found in the code of more than `shared_by` students (MOSS's `-m`): the class's
-  own template, a tutorial everybody followed;
+- so is any passage found in the code of more than `shared_by` students (MOSS's `-m`; by default
+  half the class, at least 4): the class's own template, a tutorial everybody followed;
 - a pair is flagged only with at least `min_tokens` tokens in common besides (JPlag's minimum
   match idea): two tiny submissions are never flagged at 100 % for a few shared lines.
 """
@@ -35,11 +35,12 @@ class Rules:
 
     flag_at: float = 0.5  # the share of code in common from which a pair is flagged
     min_tokens: int = 80  # ...and the fewest tokens in common beyond boilerplate (about six lines of code)
-    shared_by: int | None = None  # a passage in more students' code is boilerplate; None: max(4, a tenth)
+    shared_by: int | None = None  # a passage in more students' code is boilerplate; None: max(4, half the class)
 
     def boilerplate_after(self, students: int) -> int:
-        """Passages in the code of more than this many students are the class's boilerplate."""
-        return self.shared_by if self.shared_by is not None else max(4, students // 10)
+        """Passages in the code of more than this many students are the class's boilerplate: by default
+        more than half the class (at least 4), so a group sharing one leaked solution stays visible."""
+        return self.shared_by if self.shared_by is not None else max(4, students // 2)
 
 
 FLAG_AT = Rules().flag_at  # the default, as reports state it
@@ -186,7 +187,7 @@ mark { background: #ffd76e; }
 <h1>Similarity report</h1>
 <p>Pairs ranked by the share of code they have in common (winnowed token fingerprints; renamed
 variables, comments and cell order do not matter; code from the lecture notes, and passages found in
-more than {{ rules.shared_by if rules.shared_by is not none else "a tenth (at least 4)" }} students' code, are excluded).
+more than {{ rules.shared_by if rules.shared_by is not none else "half the class (at least 4)" }} students' code, are excluded).
 Pairs at {{ "%.0f" | format(rules.flag_at * 100) }}% or more with at least {{ rules.min_tokens }} tokens in common
 are marked.</p>
 <table class="rank"><tr><th>#</th><th>student</th><th>student</th><th>similarity</th><th>tokens in common</th></tr>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -86,13 +87,19 @@ def times(
 
     with open_gradebook(outdir) as book:
         lab = book.pick_assignment(assignment)
-        try:
-            found = {r[id_column]: parse_time(r[time_column], tz) for r in _csv_rows(from_csv, (id_column, time_column))
-                     if r[id_column] and r[time_column]}
+        found: dict[str, datetime] = {}
+        try:  # an LMS export may hold a row per attempt: the latest counts
+            for row in _csv_rows(from_csv, (id_column, time_column)):
+                if row[id_column] and row[time_column]:
+                    when = parse_time(row[time_column], tz)
+                    found[row[id_column]] = max(when, found.get(row[id_column], when))
         except ValueError as exc:
             fail(UsageError(f"{from_csv}: {exc}"))
-        book.set_submitted(lab, found)
-        Console().print(f"{len(found)} submission times for {lab} from {from_csv.name}", highlight=False)
+        matched = book.set_submitted(lab, found)
+        unknown = sorted(set(found) - set(matched))
+        Console().print(f"{len(matched)} submission times for {lab} from {from_csv.name}"
+                        + (f"; {len(unknown)} ids match no student of the gradebook ({', '.join(unknown[:5])}"
+                           + (", ..." if len(unknown) > 5 else "") + ")" if unknown else ""), highlight=False)
 
 
 def _csv_rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:

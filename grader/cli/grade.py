@@ -29,7 +29,7 @@ def grade(
     min_tokens: int = typer.Option(80, "--min-tokens", min=0, help="fewest tokens in common (beyond boilerplate) "
                                                                   "a flagged pair has"),
     shared_by: Optional[int] = typer.Option(None, "--shared-by", min=1, help="passages in more students' code than "
-                                            "this are boilerplate (default: a tenth of the class, at least 4)"),
+                                            "this are boilerplate (default: half the class, at least 4)"),
 ) -> None:
     """Grade a whole class: resumable, parallel, one current result per student in a SQLite gradebook."""
     from grader.classroom import grade_class
@@ -67,7 +67,7 @@ def similarity(
     min_tokens: int = typer.Option(80, "--min-tokens", min=0, help="fewest tokens in common (beyond boilerplate) "
                                                                   "a flagged pair has"),
     shared_by: Optional[int] = typer.Option(None, "--shared-by", min=1, help="passages in more students' code than "
-                                            "this are boilerplate (default: a tenth of the class, at least 4)"),
+                                            "this are boilerplate (default: half the class, at least 4)"),
 ) -> None:
     """Rank pairs of students by how much code they share (renames, comments and cell order do not hide it)."""
     from grader.classroom import batch
@@ -104,8 +104,8 @@ def export_cmd(
                          roster=roster, column=column)
     except GraderError as exc:
         fail(exc)
-    Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}",
-                    highlight=False)
+    Console().print(f"wrote {len(written)} file(s): {written[0] if len(written) == 1 else written[0].parent.parent}"
+                    if written else "wrote nothing", highlight=False)
 
 
 class BatchProgress:

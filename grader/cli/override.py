@@ -31,6 +31,7 @@ def override(
     by a regrade, and flagged for review when the automatic result under it changes."""
     from grader.classroom.overrides import TOTAL, Requested, read_csv
 
+    target = TOTAL if (check or "").strip().lower() in ("", "total") else check
     with open_gradebook(outdir) as book:
         lab = book.pick_assignment(assignment)
         if show:
@@ -39,9 +40,9 @@ def override(
         if remove:
             if student is None:
                 raise UsageError("--remove needs the student's id")
-            if not book.remove_override(student, lab, check or TOTAL):
-                raise UsageError(f"student {student} has no override of {check or 'the total'} for {lab}")
-            Console().print(f"removed: {student} {check or 'total'} ({lab})", highlight=False)
+            if not book.remove_override(student, lab, target):
+                raise UsageError(f"student {student} has no override of {target or 'the total'} for {lab}")
+            Console().print(f"removed: {student} {target or 'total'} ({lab})", highlight=False)
             return
         if from_csv is not None:
             if student is not None or points is not None:
@@ -55,7 +56,7 @@ def override(
         else:
             if student is None or points is None:
                 raise UsageError("give the student's id and --points (or --csv FILE)")
-            requested = [Requested(student, check or TOTAL, points, comment, by)]
+            requested = [Requested(student, target, points, comment, by)]
         made = book.set_overrides(lab, requested)
     for o in made:
         Console().print(f"{o.student_id} {o.target}: {o.auto_points:g} (automatic) -> {o.points:g}"

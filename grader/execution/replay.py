@@ -31,13 +31,13 @@ RECORDING_VERSION = 1
 MAX_RECORDING_BYTES = 64 * 1024 * 1024
 
 
-def record_run(run: Run, path: Path) -> Path:
+def record_run(run: Run, path: Path, submission_sha256: str = "") -> Path:
     """Write `run` (measured) as a recording `ReplayExecutor.from_file` reads back to an equal `Run`
     (its folders aside: the entry's path becomes its name in the submission, and a replay has no
     output folder)."""
     # no folder of the recording machine: the entry by its name in the submission, no output folder
     kept = replace(run, entry=replace(run.entry, path=Path(run.entry.relpath)), output_dir=None)
-    doc = {"recording": RECORDING_VERSION, "run": _encode(kept)}
+    doc = {"recording": RECORDING_VERSION, "submission_sha256": submission_sha256, "run": _encode(kept)}
     path = Path(path)
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
@@ -45,6 +45,10 @@ def record_run(run: Run, path: Path) -> Path:
 
 def read_recording(path: Path) -> Run:
     """The `Run` recorded in `path`; a `RecordingError` if it is not one this grader wrote."""
+    return _read(path)[0]
+
+
+def _read(path: Path) -> tuple[Run, str]:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_RECORDING_BYTES:
@@ -60,7 +64,7 @@ def read_recording(path: Path) -> Run:
         raise RecordingError(msg("{path}: not a run recorded by `grader check --keep` (recording version {want})",
                                  path=str(path), want=RECORDING_VERSION))
     try:
-        return _decode(Run, doc["run"], "run")
+        return _decode(Run, doc["run"], "run"), str(doc.get("submission_sha256") or "")
     except _Malformed as exc:
         raise RecordingError(msg("{path}: the recording's {field} is malformed", path=str(path),
                                  field=str(exc))) from None
@@ -69,12 +73,20 @@ def read_recording(path: Path) -> Run:
 class ReplayExecutor:
     """An `Executor` that runs nothing: every entry it is given gets the recorded run back."""
 
-    def __init__(self, recorded: Run):
+    def __init__(self, recorded: Run, submission_sha256: str = ""):
         self.recorded = recorded
+        self.submission_sha256 = submission_sha256  # of the submission it was recorded from ("": any)
 
     @classmethod
     def from_file(cls, path: Path) -> "ReplayExecutor":
-        return cls(read_recording(path))
+        return cls(*_read(path))
+
+    def check_submission(self, sha256: str) -> None:
+        """A recording is graded again only under the submission it was recorded from."""
+        if self.submission_sha256 and sha256 != self.submission_sha256:
+            raise RecordingError(msg("the recording was made from another submission (sha256 {recorded}...), not "
+                                     "this one ({given}...)", recorded=self.submission_sha256[:12],
+                                     given=sha256[:12]))
 
     def run(self, entry: Entry, config: Any) -> Run:
         return replace(self.recorded, entry=entry, output_dir=None)
@@ -103,7 +115,10 @@ def _encode(value: Any) -> Any:
 def _decode(hint: Any, value: Any, where: str) -> Any:
     origin, args = get_origin(hint), get_args(hint)
     if isinstance(value, dict) and set(value) == {"phrase"}:  # a Message or Authored, wherever it stands
-        phrase = from_json(value["phrase"])
+        try:
+            phrase = from_json(value["phrase"])
+        except (TypeError, ValueError, AttributeError):
+            raise _Malformed(where) from None
         if not isinstance(phrase, (Message, Authored, str)):
             raise _Malformed(where)
         return phrase

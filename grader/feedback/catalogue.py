@@ -194,6 +194,8 @@ MESSAGES: dict[str, str] = {
     "{path}: not a run recorded by `grader check --keep` (recording version {want})":
         "{path}: `grader check --keep`이 기록한 실행이 아닙니다 (기록 버전 {want})",
     "{path}: the recording's {field} is malformed": "{path}: 기록 파일의 {field} 형식이 잘못되었습니다",
+    "the recording was made from another submission (sha256 {recorded}...), not this one ({given}...)":
+        "이 기록은 다른 제출물(sha256 {recorded}...)에서 만들어졌습니다. 이 제출물({given}...)이 아닙니다",
     "model #{n}: training stopped by the time limit at epoch {epoch:,} of {of}; this model was graded as it was then":
         "모델 #{n}: 시간 제한으로 {of} 에폭 중 {epoch:,} 에폭에서 학습이 멈췄습니다. 그때의 모델로 채점했습니다",
     "cell ran longer than {s:g} s": "셀이 {s:g}초보다 오래 실행되었습니다",
